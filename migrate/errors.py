@@ -1,0 +1,65 @@
+"""Errors a user can get from tvm-migrate. Each says what was found, where, and what to do.
+
+The CLI prints `str(error)` for these and exits 2; it never shows a traceback for them.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+
+class MigrateError(Exception):
+    """Base of every error caused by the user's input (not by a bug in tvm-migrate)."""
+
+
+class RelayParseError(MigrateError):
+    """Malformed Relay text: carries file:line:col, the offending line with a caret, and what was expected."""
+
+    def __init__(
+        self,
+        message: str,
+        source_name: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+        line_text: Optional[str] = None,
+        hint: Optional[str] = None,
+    ):
+        self.message = message
+        self.source_name = source_name
+        self.line = line
+        self.column = column
+        self.line_text = line_text
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        out = f"{self.source_name}:{self.line}:{self.column}: error: {self.message}"
+        if self.line_text is not None:
+            text = self.line_text.rstrip("\n")
+            # Keep very long lines readable: show a window around the column.
+            col = max(self.column, 1)
+            start = 0
+            if len(text) > 160:
+                start = max(0, col - 80)
+                text = ("..." if start else "") + text[start : start + 160] + ("..." if start + 160 < len(self.line_text) else "")
+                col = col - start + (3 if start else 0)
+            out += f"\n  {text}\n  {' ' * (col - 1)}^"
+        if self.hint:
+            out += f"\n  hint: {self.hint}"
+        return out
+
+
+class RelayJSONError(MigrateError):
+    """A `tvm.ir.save_json` document that is not a Relay module we can read."""
+
+
+class RelayAttrError(MigrateError):
+    """A call's attributes do not fit the op's attrs type (unknown field, wrong kind of value)."""
+
+
+class ParamsError(MigrateError):
+    """A params file (.params or .npz) that is truncated, corrupt, or not a params file."""
+
+
+class UnsupportedInputError(MigrateError):
+    """Input that is well formed but that tvm-migrate cannot handle (with the reason)."""
