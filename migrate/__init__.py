@@ -9,6 +9,9 @@ from .errors import (
     UnsupportedInputError,
 )
 
+from .loader import load_relay
+from .params import load_params
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
@@ -19,4 +22,6 @@ __all__ = [
     "RelayParseError",
     "UnsupportedInputError",
     "__version__",
+    "load_params",
+    "load_relay",
 ]

@@ -68,7 +68,23 @@ class SizeVar:
         return self.name
 
 
-Dim = Union[int, AnyDim, SizeVar]
+@dataclass(frozen=True, slots=True)
+class DimExpr:
+    """Arithmetic on dimensions that type inference wrote, e.g. ``n + n`` after a concatenate.
+
+    `op` is the TIR node name (``Add``, ``Sub``, ``Mul``, ``Div``, ``Mod``, ``FloorDiv``,
+    ``FloorMod``, ``Min``, ``Max``, or ``Cast`` with one argument); `args` are dims.
+    """
+
+    op: str
+    args: tuple
+    dtype: str = "int64"
+
+    def __repr__(self) -> str:
+        return f"{self.op}({', '.join(repr(a) for a in self.args)})"
+
+
+Dim = Union[int, AnyDim, SizeVar, DimExpr]
 
 
 @dataclass(frozen=True, slots=True)
