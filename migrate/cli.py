@@ -1,0 +1,84 @@
+"""`tvm-migrate`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional, Sequence
+
+from . import __version__
+from .errors import MigrateError
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from .inspect import render_text, summarize
+    from .loader import load_relay
+    from .params import load_params
+
+    mod = load_relay(args.model)
+    params = load_params(args.params) if args.params else None
+    summary = summarize(mod, params)
+    if args.json:
+        json.dump(summary, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(summary))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tvm-migrate",
+        description="Migrate Apache TVM Relay models and scripts to TVM 0.27 (Relax).",
+    )
+    parser.add_argument("--version", action="version", version=f"tvm-migrate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    inspect = sub.add_parser(
+        "inspect",
+        help="show a saved Relay module's signature, op histogram and params summary",
+        description="Read a saved Relay module (mod.astext() text or tvm.ir.save_json JSON) and show "
+        "its functions' signatures, the ops it calls, and a summary of its params.",
+    )
+    inspect.add_argument("model", help="Relay text (.relay/.txt) or JSON (.json) file")
+    inspect.add_argument("--params", help="weights: a relay.save_param_dict .params file or an .npz archive")
+    inspect.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    inspect.set_defaults(run=_cmd_inspect)
+
+    try:
+        from rewriters.cli import add_codemod_arguments, run_codemod
+    except ImportError:  # the codemod lands separately; the rest of the CLI works without it
+        pass
+    else:
+        codemod = sub.add_parser(
+            "codemod",
+            help="rewrite Relay-era Python scripts to the TVM 0.27 APIs",
+            description="Rewrite Relay-era Python scripts and notebooks to the TVM 0.27 APIs, and report "
+            "at file:line what could not be rewritten and why.",
+        )
+        add_codemod_arguments(codemod)
+        codemod.set_defaults(run=run_codemod)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except MigrateError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
