@@ -8,7 +8,7 @@ import sys
 from typing import Optional, Sequence
 
 from . import __version__
-from .errors import MigrateError
+from .errors import MigrateError, RelayParseError
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
@@ -70,6 +70,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     try:
         return int(args.run(args) or 0)
+    except RelayParseError as err:  # already "file:line:col: error: ..." with the line and a caret
+        print(err, file=sys.stderr)
+        return 2
     except MigrateError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

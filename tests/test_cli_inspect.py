@@ -94,7 +94,7 @@ def test_a_parse_error_is_reported_with_position_and_caret_without_traceback(tmp
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     first, line, caret = result.stderr.splitlines()[:3]
-    assert first.startswith(f"error: {model}:3:13: error: ")
+    assert first == f"{model}:3:13: error: expected `,` or `)` in the call arguments, found `;`"
     assert line == "    nn.relu(%x;"
     assert caret == "  " + " " * 12 + "^"
 
