@@ -7,10 +7,25 @@ from .errors import (
     RelayJSONError,
     RelayParseError,
     UnsupportedInputError,
+    UnsupportedOpsError,
 )
 
 from .loader import load_relay
 from .params import load_params
+
+
+def from_relay(source, params=None, *, keep_params_in_input=False, entry="main"):
+    """Translate a saved Relay program to a Relax ``tvm.IRModule`` (see `migrate.translate.from_relay`)."""
+    from .translate import from_relay as _from_relay  # imports TVM: only when translating
+
+    return _from_relay(source, params, keep_params_in_input=keep_params_in_input, entry=entry)
+
+
+def register_translator(op_name, fn=None, **kwargs):
+    """Add or override the translator of a Relay op (see `op_mappings.register_translator`)."""
+    from op_mappings import register_translator as _register
+
+    return _register(op_name, fn, **kwargs)
 
 __version__ = "0.1.0.dev0"
 
@@ -21,6 +36,9 @@ __all__ = [
     "RelayJSONError",
     "RelayParseError",
     "UnsupportedInputError",
+    "UnsupportedOpsError",
+    "from_relay",
+    "register_translator",
     "__version__",
     "load_params",
     "load_relay",

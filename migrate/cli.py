@@ -27,6 +27,19 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ops(args: argparse.Namespace) -> int:
+    from op_mappings.table import main as table_main
+
+    argv = []
+    if args.status:
+        argv += ["--status", args.status]
+    if args.json:
+        argv.append("--json")
+    if args.markdown:
+        argv.append("--markdown")
+    return table_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tvm-migrate",
@@ -45,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--params", help="weights: a relay.save_param_dict .params file or an .npz archive")
     inspect.add_argument("--json", action="store_true", help="print machine-readable JSON")
     inspect.set_defaults(run=_cmd_inspect)
+
+    ops = sub.add_parser(
+        "ops",
+        help="print the op-alignment table: every Relay op, its Relax target and status",
+        description="Print the op-alignment table: each upstream v0.19 Relay op, the Relax it becomes, how "
+        "its attributes map, its status (exact, composite, topi, unsupported, internal) and any semantic "
+        "difference.",
+    )
+    ops.add_argument("--status", choices=("exact", "composite", "topi", "unsupported", "internal"))
+    fmt = ops.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    fmt.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ops.set_defaults(run=_cmd_ops)
 
     try:
         from rewriters.cli import add_codemod_arguments, run_codemod

@@ -63,3 +63,32 @@ class ParamsError(MigrateError):
 
 class UnsupportedInputError(MigrateError):
     """Input that is well formed but that tvm-migrate cannot handle (with the reason)."""
+
+
+class UnsupportedOpsError(UnsupportedInputError):
+    """Relay ops (and constructs) that tvm-migrate cannot translate, every one of them at once.
+
+    `entries` maps each name (an op such as ``nn.lrn``, or a construct such as ``match``) to a dict with
+    ``count`` (how many calls), ``where`` (the first one's location), ``reason`` and ``action``.
+    """
+
+    def __init__(self, entries: dict, source_name: str = "<string>"):
+        self.entries = dict(entries)
+        self.source_name = source_name
+        total = sum(e["count"] for e in self.entries.values())
+        lines = [
+            f"{source_name}: cannot translate {len(self.entries)} Relay op"
+            f"{'s' if len(self.entries) != 1 else ''}/construct{'s' if len(self.entries) != 1 else ''} "
+            f"({total} use{'s' if total != 1 else ''}):"
+        ]
+        for name, e in self.entries.items():
+            line = f"  {name}: {e['count']}x, first at {e['where']}"
+            if e.get("reason"):
+                line += f": {e['reason']}"
+            if e.get("action"):
+                line += f"; {e['action']}"
+            lines.append(line)
+        lines.append(
+            "  (see `tvm-migrate ops` for the op table; migrate.register_translator adds a translator for an op)"
+        )
+        super().__init__("\n".join(lines))

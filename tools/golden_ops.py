@@ -185,6 +185,8 @@ for _name in ("exp", "sqrt"):
 add_case("abs", "int32", lambda: Spec(relay.abs(v("x", X234, "int32")), ranges={"x": (-5, 5)}))
 add_case("negative", "int64", lambda: Spec(relay.negative(v("x", X234, "int64")), ranges={"x": (-5, 5)}))
 add_case("sign", "int32", lambda: Spec(relay.sign(v("x", X234, "int32")), ranges={"x": (-3, 3)}))
+add_case("round", "ties", lambda: Spec(relay.round(v("x", (6,))),
+                                       inputs={"x": np.array([0.5, 1.5, 2.5, -0.5, -2.5, 0.49999997], "float32")}))
 add_case("exp", "scalar", lambda: Spec(relay.exp(v("x", (), "float32"))))
 add_case("exp", "float64", _unary_case("exp", None, "float64"))
 
