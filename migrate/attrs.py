@@ -186,10 +186,22 @@ def field_is_pod(type_key: str, field: str) -> Optional[bool]:
     None when the type or the field is unknown. For a type key shared by two upstream structs the
     answer is given when every struct that has the field agrees.
     """
-    t = _table()
-    sids = [type_key] if type_key in t.schemas else t.ambiguous.get(type_key, [])
-    answers = {f.pod for sid in sids for f in t.schemas[sid] if f.name == field}
-    return answers.pop() if len(answers) == 1 else None
+    key = (type_key, field)
+    answer = _FIELD_IS_POD.get(key, _UNSET)
+    if answer is _UNSET:
+        t = _table()
+        sids = [type_key] if type_key in t.schemas else t.ambiguous.get(type_key, [])
+        answers = {f.pod for sid in sids for f in t.schemas[sid] if f.name == field}
+        answer = answers.pop() if len(answers) == 1 else None
+        if len(_FIELD_IS_POD) >= _CACHE_LIMIT:  # vendor types and fields come from the input
+            _FIELD_IS_POD.clear()
+        _FIELD_IS_POD[key] = answer
+    return answer
+
+
+_FIELD_IS_POD: dict = {}  # (type key, field) -> field_is_pod's answer (the JSON reader asks per field)
+_CACHE_LIMIT = 1 << 14
+_UNSET = object()
 
 
 # ----------------------------------------------------------------------------- coercion
@@ -216,54 +228,118 @@ def _is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+# Each check starts with the exact built-in type the readers produce (`type(v) is int`, a cheap test),
+# before the general `numbers` ABC checks that also admit numpy scalars and the like.
+
+
+def _coerce_int(value, elem=None, elem_elem=None):
+    t = type(value)
+    if t is int:
+        return value
+    if t is str:
+        if value.isdigit() and value.isascii():  # JSON's POD text, e.g. "1"
+            return int(value)
+    elif _is_int(value):
+        return int(value)
+    if isinstance(value, str):
+        if _INT_TEXT.fullmatch(value.strip()):
+            return int(value)
+    raise _Mismatch
+
+
+def _coerce_bool(value, elem=None, elem_elem=None):
+    if isinstance(value, bool):
+        return value
+    if type(value) is str:  # JSON's POD text, "0" or "1"
+        text = value.strip()
+        if text == "1" or text == "0":
+            return text == "1"
+        raise _Mismatch
+    if _is_int(value) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip() in ("0", "1"):
+        return value.strip() == "1"
+    raise _Mismatch
+
+
+def _coerce_float(value, elem=None, elem_elem=None):
+    t = type(value)
+    if t is float:
+        return value
+    if t is not str and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise _Mismatch from None
+    raise _Mismatch
+
+
+def _coerce_str(value, elem=None, elem_elem=None):
+    if isinstance(value, str):
+        return value
+    raise _Mismatch
+
+
+def _coerce_int_expr(value, elem=None, elem_elem=None):
+    t = type(value)
+    if t is int:
+        return value
+    if t is SizeVar or t is AnyDim:
+        return value
+    if _is_int(value):
+        return int(value)
+    if isinstance(value, (SizeVar, AnyDim)):
+        return value
+    raise _Mismatch
+
+
+def _coerce_array(value, elem=None, elem_elem=None):
+    if type(value) is tuple and (elem == "int" or elem == "int_expr"):
+        for v in value:
+            if type(v) is not int:
+                break
+        else:
+            return value  # already a tuple of ints (as both readers make shapes, strides, ...)
+    if isinstance(value, (list, tuple)):
+        item = _COERCERS.get(elem, _keep)
+        return tuple([item(v, elem_elem) for v in value])
+    raise _Mismatch
+
+
+def _coerce_int_or_array(value, elem=None, elem_elem=None):
+    if isinstance(value, (list, tuple)):
+        return tuple([_coerce_int(v) for v in value])
+    return _coerce_int(value)
+
+
+def _coerce_map(value, elem=None, elem_elem=None):
+    if isinstance(value, dict):
+        return dict(value)
+    raise _Mismatch
+
+
+def _keep(value, elem=None, elem_elem=None):
+    return value  # expr, virtual_device: IR objects, kept as the reader made them
+
+
+_COERCERS = {
+    "int": _coerce_int,
+    "bool": _coerce_bool,
+    "float": _coerce_float,
+    "str": _coerce_str,
+    "dtype": _coerce_str,
+    "int_expr": _coerce_int_expr,
+    "array": _coerce_array,
+    "int_or_array": _coerce_int_or_array,
+    "map": _coerce_map,
+}
+
+
 def _coerce(kind: str, value, elem: Optional[str] = None, elem_elem: Optional[str] = None):
     """Normalise `value` to `kind`; raises _Mismatch."""
-    if kind == "int":
-        if _is_int(value):
-            return int(value)
-        if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-            return int(value)
-        raise _Mismatch
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if _is_int(value) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.strip() in ("0", "1"):
-            return value.strip() == "1"
-        raise _Mismatch
-    if kind == "float":
-        if isinstance(value, numbers.Real) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value)
-            except ValueError:
-                raise _Mismatch from None
-        raise _Mismatch
-    if kind in ("str", "dtype"):
-        if isinstance(value, str):
-            return value
-        raise _Mismatch
-    if kind == "int_expr":
-        if _is_int(value):
-            return int(value)
-        if isinstance(value, (SizeVar, AnyDim)):
-            return value
-        raise _Mismatch
-    if kind == "array":
-        if isinstance(value, (list, tuple)):
-            return tuple(_coerce(elem, v, elem_elem) for v in value)
-        raise _Mismatch
-    if kind == "int_or_array":
-        if isinstance(value, (list, tuple)):
-            return tuple(_coerce("int", v) for v in value)
-        return _coerce("int", value)
-    if kind == "map":
-        if isinstance(value, dict):
-            return dict(value)
-        raise _Mismatch
-    return value  # expr, virtual_device: IR objects, kept as the reader made them
+    return _COERCERS.get(kind, _keep)(value, elem, elem_elem)
 
 
 def _describe(spec: FieldSpec) -> str:
@@ -312,6 +388,61 @@ def coerce_field(spec: FieldSpec, value, *, op_name: str = "", type_key: str = "
 # ----------------------------------------------------------------------------- make_attrs
 
 
+class _AttrsPlan:
+    """What `make_attrs` does for one (op name, type key): worked out once, reused for every call.
+
+    `mode`: ``"keep"`` (fields kept as given, under `type_key`), ``"none"`` (the op takes no
+    attributes), ``"schema"`` (coerce to `fields`), ``"ambiguous"`` (the given field names pick
+    the struct: decided per call).
+    """
+
+    __slots__ = ("mode", "type_key", "fields", "names", "name_set", "legacy_only")
+
+    def __init__(self, mode: str, type_key: Optional[str], sid: Optional[str] = None):
+        self.mode = mode
+        self.type_key = type_key
+        schema = _table().schemas[sid] if sid else ()
+        # (spec, the built-in type a value already in normal form has (or None), the kind's coercer),
+        # in VisitAttrs order
+        self.fields = tuple((spec, _EXACT_TYPE.get(spec.kind), _COERCERS.get(spec.kind, _keep)) for spec in schema)
+        self.names = [spec.name for spec in schema]
+        self.name_set = frozenset(self.names)
+        self.legacy_only = bool(_table().legacy_only.get(type_key or "", {}))
+
+
+# A value of exactly this type is already what `coerce_field` would return for the kind.
+_EXACT_TYPE = {"int": int, "bool": bool, "float": float, "str": str, "dtype": str}
+
+_PLANS: dict = {}  # (op_name, type_key given or None) -> _AttrsPlan
+
+
+def _attrs_plan(op_name: str, type_key: Optional[str]) -> _AttrsPlan:
+    plan = _PLANS.get((op_name, type_key))
+    if plan is not None:
+        return plan
+    t = _table()
+    if type_key is not None:
+        sid = _schema_id(type_key, op_name)
+        if sid is None:
+            plan = _AttrsPlan("ambiguous" if type_key in t.ambiguous else "keep", type_key)
+        else:
+            plan = _AttrsPlan("schema", type_key, sid)
+    elif op_name not in t.ops:
+        plan = _AttrsPlan("keep", "DictAttrs")
+    else:
+        op_type_key = attrs_type_for_op(op_name)
+        if op_type_key is None:
+            plan = _AttrsPlan("none", None)
+        else:
+            sid = _schema_id(op_type_key, op_name)
+            # sid None: DictAttrs, or a type key with no upstream definition
+            plan = _AttrsPlan("keep", op_type_key) if sid is None else _AttrsPlan("schema", op_type_key, sid)
+    if len(_PLANS) >= _CACHE_LIMIT:  # vendor op names and type keys come from the input
+        _PLANS.clear()
+    _PLANS[(op_name, type_key)] = plan
+    return plan
+
+
 def make_attrs(op_name: str, given: dict, *, type_key: Optional[str] = None, where: str = "") -> Attrs:
     """Build a call's `Attrs` the way TVM v0.19 would: coerce each given value, fill defaults.
 
@@ -326,51 +457,59 @@ def make_attrs(op_name: str, given: dict, *, type_key: Optional[str] = None, whe
     given = dict(given)
     if type_key is None and "attrs_type_key" in given:
         type_key = str(given.pop("attrs_type_key")) or None
-    t = _table()
-
-    if type_key is not None:
-        sid = _schema_id(type_key, op_name)
-        if sid is None and type_key in t.ambiguous:
-            fits = [s for s in t.ambiguous[type_key] if set(given) <= {f.name for f in t.schemas[s]}]
-            sid = fits[0] if len(fits) == 1 else None
-        if sid is None:
+    plan = _attrs_plan(op_name, type_key)
+    mode = plan.mode
+    if mode == "ambiguous":
+        t = _table()
+        fits = [s for s in t.ambiguous[type_key] if set(given) <= {f.name for f in t.schemas[s]}]
+        if len(fits) != 1:
             return Attrs(type_key, given)
-    elif op_name not in t.ops:
-        return Attrs("DictAttrs", given)
-    else:
-        type_key = attrs_type_for_op(op_name)
-        if type_key is None:
-            if given:
-                raise RelayAttrError(
-                    f"{_where(where)}{op_name}: this op takes no attributes in TVM v0.19, got "
-                    f"{', '.join(sorted(given))}; remove them or give attrs_type_key"
-                )
-            return Attrs(None, {})
-        sid = _schema_id(type_key, op_name)
-        if sid is None:  # DictAttrs, or a type key with no upstream definition
-            return Attrs(type_key, given)
+        plan = _AttrsPlan("schema", type_key, fits[0])
+    elif mode == "keep":
+        return Attrs(plan.type_key, given)
+    elif mode == "none":
+        if given:
+            raise RelayAttrError(
+                f"{_where(where)}{op_name}: this op takes no attributes in TVM v0.19, got "
+                f"{', '.join(sorted(given))}; remove them or give attrs_type_key"
+            )
+        return Attrs(None, {})
 
-    schema = t.schemas[sid]
-    names = [f.name for f in schema]
-    _drop_legacy_only_fields(given, type_key, names, op_name, where)
-    unknown = [k for k in given if k not in names]
+    type_key = plan.type_key
+    if plan.legacy_only:
+        _drop_legacy_only_fields(given, type_key, plan.names, op_name, where)
+    name_set = plan.name_set
+    unknown = [k for k in given if k not in name_set]
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
         raise RelayAttrError(
             f"{_where(where)}{op_name}: unknown attribute{plural} {', '.join(repr(k) for k in unknown)} "
-            f"for {type_key}; valid attributes are: {', '.join(names)}"
+            f"for {type_key}; valid attributes are: {', '.join(plan.names)}"
         )
     fields = {}
-    for spec in schema:
-        if spec.name in given:
-            fields[spec.name] = coerce_field(spec, given[spec.name], op_name=op_name, type_key=type_key, where=where)
+    for spec, exact, coercer in plan.fields:
+        name = spec.name
+        if name in given:
+            value = given[name]
+            if type(value) is exact:  # already in normal form (what coerce_field would return)
+                fields[name] = value
+                continue
+            if value is not None:
+                try:
+                    fields[name] = coercer(value, spec.elem, spec.elem_elem)
+                    continue
+                except _Mismatch:
+                    pass
+            # None, or a mismatch: coerce_field gives the null value or the error
+            fields[name] = coerce_field(spec, value, op_name=op_name, type_key=type_key, where=where)
         elif spec.required:
             raise RelayAttrError(
                 f"{_where(where)}{op_name}: missing required attribute '{spec.name}' of {type_key} "
                 f"(it has no default in TVM v0.19); give it explicitly"
             )
         else:
-            fields[spec.name] = copy.deepcopy(spec.default) if isinstance(spec.default, dict) else spec.default
+            default = spec.default
+            fields[name] = copy.deepcopy(default) if isinstance(default, dict) else default
     return Attrs(type_key, fields)
 
 

@@ -15,7 +15,12 @@ is base64 of a u64 length followed by the bytes). Node 0 is the null node (``typ
 Decoding:
 - Iterative post-order over node indices (an explicit stack): a 100k-deep chain of calls or lets
   never recurses. Each node is decoded once, so shared nodes become one Python object (a Var
-  used twice is one `Var`; a shared call stays shared).
+  used twice is one `Var`; a shared call stays shared). Equal TensorTypes with integer shapes
+  are one object too (type inference writes the same few types hundreds of times).
+- Speed: the node kinds most of a typed program is made of (Var, Id, TensorType, TupleType,
+  Array, IntImm, String, call attributes) are decoded on the spot when their parent lists them,
+  when well formed (`_Decoder._quick_*`); anything else, or anything malformed, goes through the
+  general path, so errors are the same as without the shortcut, in the same order.
 - Only what a Relay program needs is visited: ``virtual_device_``, ``struct_info_``, the
   module's source map and global maps, and ``FuncType.type_constraints`` are skipped.
 - Values: IntImm -> int (bool IntImm -> bool), FloatImm -> float, runtime.String -> str,
@@ -49,8 +54,8 @@ other versions (and a missing ``tvm_version``) still read but warn with
 ``relay.Op`` / ``relay.GlobalVar`` named by ``global_key``, ``StrMap``, ``relay.Module``) is refused
 with the upgrade path; so is a Relax module.
 
-Size: one decoder for every Relay node kind, kept in one file so the spec table and the builders
-it names stay side by side.
+Size: one decoder for every Relay node kind, kept in one file so the spec table, the builders
+it names and their quick forms stay side by side.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ import gc
 import json
 import re
 import warnings
+from operator import itemgetter
 from typing import Any, Optional
 
 from . import relay_ir as ir
@@ -96,6 +102,7 @@ _REPR_TYPES = frozenset(
 # Node kinds an unknown attrs type's field may reference (see the module docstring).
 _HEURISTIC_REF_TYPES = frozenset({"Array", "runtime.String", "IntImm", "FloatImm", "Map"})
 _NULL = ""
+_NOT_QUICK = object()  # a quick decoder's "no": the node takes the general path
 
 
 class _Spec:
@@ -171,6 +178,28 @@ SUPPORTED_NODE_KINDS = sorted(
 )
 
 
+def _gather(objs: list, indices) -> tuple:
+    """``tuple(objs[i] for i in indices)``, in one C call for two or more."""
+    if len(indices) > 1:
+        return itemgetter(*indices)(objs)
+    return (objs[indices[0]],) if indices else ()
+
+
+class _PodTable(dict):
+    """field -> whether save_json wrote it as POD text (`migrate.attrs.field_is_pod`) for one attrs type."""
+
+    __slots__ = ("type_key", "field_is_pod")
+
+    def __init__(self, type_key: str, field_is_pod):
+        super().__init__()
+        self.type_key = type_key
+        self.field_is_pod = field_is_pod
+
+    def __missing__(self, field: str) -> Optional[bool]:
+        pod = self[field] = self.field_is_pod(self.type_key, field)
+        return pod
+
+
 class _RawAttrs(ir.Attrs):
     """A call-attributes node as read: the type key and its fields, before `make_attrs`."""
 
@@ -184,7 +213,8 @@ def _fail(source: str, message: str) -> RelayJSONError:
     return RelayJSONError(f"{source}: {message}")
 
 
-def _load_document(text, source: str) -> dict:
+def _load_document(text, source: str) -> tuple:
+    """The parsed document, checked as far as its layout goes, and the type key of each node."""
     if isinstance(text, (bytes, bytearray, memoryview)):
         try:
             text = bytes(text).decode("utf-8")
@@ -218,8 +248,7 @@ def _load_document(text, source: str) -> dict:
     attrs = doc.get("attrs", {})
     if not isinstance(attrs, dict):
         raise _fail(source, "'attrs' must be an object such as {\"tvm_version\": \"0.16.0\"}")
-    _check_layout(nodes, attrs, source)
-    return doc
+    return doc, _check_layout(nodes, attrs, source)
 
 
 def _parse_version(version: str) -> Optional[tuple]:
@@ -227,10 +256,13 @@ def _parse_version(version: str) -> Optional[tuple]:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def _check_layout(nodes: list, attrs: dict, source: str) -> None:
-    """Refuse what is not a Relay graph in the 0.7+ layout; warn on an untested version."""
+def _check_layout(nodes: list, attrs: dict, source: str) -> list:
+    """Refuse what is not a Relay graph in the 0.7+ layout; warn on an untested version.
+
+    Returns each node's type key (``""`` for the null node)."""
     try:
-        type_keys = {node.get("type_key", _NULL) for node in nodes}
+        keys = [node.get("type_key", _NULL) for node in nodes]
+        type_keys = set(keys)
         bad = next((k for k in type_keys if type(k) is not str), None)
     except (AttributeError, TypeError):
         bad = True
@@ -270,6 +302,7 @@ def _check_layout(nodes: list, attrs: dict, source: str) -> None:
             RelayJSONVersionWarning,
             stacklevel=4,
         )
+    return keys
 
 
 # ----------------------------------------------------------------------------- decoder
@@ -278,9 +311,10 @@ def _check_layout(nodes: list, attrs: dict, source: str) -> None:
 class _Decoder:
     """Decodes nodes of one document bottom-up, each once, without recursion."""
 
-    def __init__(self, doc: dict, source: str):
+    def __init__(self, doc: dict, keys: list, source: str):
         self.source = source
         self.nodes: list = doc["nodes"]
+        self.keys = keys  # node index -> type key
         self.n = len(self.nodes)
         self.b64: list = doc.get("b64ndarrays", [])
         self.objs: list = [None] * self.n
@@ -298,7 +332,12 @@ class _Decoder:
         self.ops: dict = {}  # name -> Op
         self.any_dim = ir.AnyDim()
         self._attrs_mod = None
-        self.builders = {key: getattr(self, spec.build) for key, spec in _SPECS.items()}
+        # type key -> quick decoder `decode` tries on a child (see "quick decoders" below); the
+        # attrs types of the calls met are added
+        self.quick = dict(_QUICK_CHILDREN)
+        self.tensor_types: dict = {}  # (shape of ints, dtype) -> TensorType: one object per distinct type
+        self.tensor_types_by_ref: dict = {}  # (dtype, *shape Array's element indices) -> TensorType
+        self.pod_tables: dict = {}  # attrs type key -> _PodTable
 
     # ------------------------------------------------------------------ helpers
 
@@ -390,7 +429,7 @@ class _Decoder:
         For a node with a spec the list is aligned with ``spec.refs`` (None for an absent field).
         """
         node = self.nodes[index]
-        key = node.get("type_key", _NULL)
+        key = self.keys[index]
         spec = _SPECS.get(key)
         n = self.n
         if spec is not None:
@@ -411,6 +450,8 @@ class _Decoder:
                 out.append(j)
             if key == "relay.Call" and out[2]:
                 self.attrs_role.add(out[2])
+                if self.keys[out[2]].startswith("relay.attrs."):  # call attributes: quick as well
+                    self.quick.setdefault(self.keys[out[2]], _Decoder._quick_attrs)
             elif key == "DictAttrs" and out[0] is not None:
                 self.lenient.add(out[0])
             self.kids[index] = out
@@ -447,12 +488,19 @@ class _Decoder:
             f"{', '.join(SUPPORTED_NODE_KINDS)}",
         )
 
+    def pod_fields(self, key: str) -> dict:
+        """field -> `migrate.attrs.field_is_pod(key, field)`, filled in as fields are met."""
+        table = self.pod_tables.get(key)
+        if table is None:
+            table = self.pod_tables[key] = _PodTable(key, self.attrs_module().field_is_pod)
+        return table
+
     def attrs_children(self, index: int, node: dict, key: str) -> list:
-        field_is_pod = self.attrs_module().field_is_pod
+        pods = self.pod_fields(key)
         a = self.attrs_of(index, node)
         refs, out = [], []
         for field, value in a.items():
-            pod = field_is_pod(key, field)
+            pod = pods[field]
             if pod is None:  # unknown type or field: see the module docstring
                 pod = not (
                     isinstance(value, str)
@@ -468,7 +516,15 @@ class _Decoder:
         return out
 
     def decode(self, root: int) -> Any:
-        objs, state, nodes = self.objs, self.state, self.nodes
+        """Decode node `root` and everything it refers to: an explicit stack, each node once.
+
+        A child of a kind in `self.quick` (most nodes of a typed program) is decoded on the spot
+        when its parent lists it, if it is well formed; otherwise it goes on the stack like any
+        node, and the general path (`children`, then `build`) reports what is wrong with it, in the
+        order it would without the shortcut.
+        """
+        objs, state, nodes, keys = self.objs, self.state, self.nodes, self.keys
+        quick_decoders, children, build = self.quick, self.children, self.build
         stack = [root]
         current = root
         try:
@@ -481,18 +537,21 @@ class _Decoder:
                 if st == 0:
                     state[i] = 1
                     pending = False
-                    for j in self.children(i):
+                    for j in children(i):
                         if j is None:
                             continue
                         sj = state[j]
                         if sj == 0:
+                            quick = quick_decoders.get(keys[j])
+                            if quick is not None and quick(self, j, nodes[j]):
+                                continue
                             stack.append(j)
                             pending = True
                         elif sj == 1:
                             raise self.error(i, f"cyclic reference: node {j} contains itself")
                     if pending:
                         continue
-                objs[i] = self.build(i, nodes[i])
+                objs[i] = build(i, nodes[i])
                 state[i] = 2
                 stack.pop()
         except RelayJSONError:
@@ -501,19 +560,238 @@ class _Decoder:
             raise self.error(current, f"malformed node ({type(err).__name__}: {err})") from None
         return objs[root]
 
+    # ------------------------------------------------------------------ quick decoders
+    # Most nodes of a typed program come in small fixed shapes: relay.Var -> relay.Id ->
+    # runtime.String, TensorType -> Array -> IntImm, TupleType -> Array -> TensorType. Each
+    # `_quick_*` decodes node `j` in place (value in `objs`, state 2) and returns True when the node
+    # and the children it needs are well formed, else returns False, having changed nothing that
+    # matters (children it decoded are decoded as the general path would), and the node takes the
+    # general path, which reports what is wrong with it. They never raise, and each calls only the
+    # ones below it (Array -> Var -> TupleType -> Array of types -> TensorType -> Array of IntImm
+    # -> IntImm; the `_QUICK_*` tables after the class): no recursion.
+
+    def _quick_node(self, ref, quick: dict) -> Any:
+        """The value of the node `ref` (a field's value) refers to, if `ref` is a plain in-range
+        index string and the node is decoded, or decoded now by ``quick[its type key]``; else
+        _NOT_QUICK."""
+        if type(ref) is not str or not (ref.isascii() and ref.isdigit()):
+            return _NOT_QUICK
+        k = int(ref)
+        if k >= self.n:
+            return _NOT_QUICK
+        sk = self.state[k]
+        if sk == 2:
+            return self.objs[k]
+        if sk == 0:
+            decoder = quick.get(self.keys[k])
+            if decoder is not None and decoder(self, k, self.nodes[k]):
+                return self.objs[k]
+        return _NOT_QUICK
+
+    def _quick_null(self, j: int, node: dict) -> bool:
+        self.objs[j] = None
+        self.state[j] = 2
+        return True
+
+    # (A missing field or `attrs` that is not an object raises KeyError or TypeError in the
+    # lookups below: the node then takes the general path, which says what is wrong.)
+
+    def _quick_int_imm(self, j: int, node: dict) -> bool:
+        try:
+            a = node["attrs"]
+            value = int(a["value"])  # what pod_int does: bad text fails here
+        except (KeyError, TypeError, ValueError):
+            return False
+        self.objs[j] = bool(value) if a.get("dtype") == "bool" else value
+        self.state[j] = 2
+        return True
+
+    def _quick_string(self, j: int, node: dict) -> bool:
+        text = node.get("repr_str")
+        if type(text) is not str:
+            if "repr_str" in node or "repr_b64" in node:
+                return False
+            text = ""  # an empty string is written without its bytes
+        self.objs[j] = text
+        self.state[j] = 2
+        return True
+
+    def _quick_id(self, j: int, node: dict) -> bool:
+        try:
+            ref = node["attrs"]["name_hint"]
+        except (KeyError, TypeError):
+            return False
+        name = self._quick_node(ref, _QUICK_TYPES)
+        if name is _NOT_QUICK:
+            return False
+        self.objs[j] = name
+        self.state[j] = 2
+        return True
+
+    def _quick_var(self, j: int, node: dict) -> bool:
+        try:
+            a = node["attrs"]
+            refs = (a["vid"], a["type_annotation"], a["span"], a["_checked_type_"])
+        except (KeyError, TypeError):
+            return False
+        if refs[0] is None:
+            return False
+        objs, state, n = self.objs, self.state, self.n
+        values = []
+        for ref in refs:
+            if ref is None:
+                values.append(None)
+                continue
+            # as _quick_node, written out: four references per variable
+            if type(ref) is not str or not (ref.isascii() and ref.isdigit()):
+                return False
+            k = int(ref)
+            if k >= n:
+                return False
+            sk = state[k]
+            if sk == 0:
+                decoder = _QUICK_VAR_FIELDS.get(self.keys[k])
+                if decoder is None or not decoder(self, k, self.nodes[k]):
+                    return False
+            elif sk == 1:
+                return False
+            values.append(objs[k])
+        objs[j] = ir.Var(*values)
+        state[j] = 2
+        return True
+
+    def _quick_tensor_type(self, j: int, node: dict) -> bool:
+        """A TensorType whose shape is an Array of IntImm.
+
+        A 4-d type is 6 nodes, and type inference writes the same few types hundreds of times, each
+        with its own shape Array (often of shared IntImm nodes): types are looked up by dtype and
+        the shape Array's element indices first, and are one object per distinct type."""
+        try:
+            a = node["attrs"]
+            dtype, ref = a["dtype"], a["shape"]
+        except (KeyError, TypeError):
+            return False
+        if type(dtype) is not str or type(ref) is not str or not (ref.isascii() and ref.isdigit()):
+            return False
+        k = int(ref)
+        if k >= self.n:
+            return False
+        sk = self.state[k]
+        if sk == 2:
+            ty = self._shared_tensor_type(self.objs[k], dtype)
+        elif sk == 0:
+            shape_node = self.nodes[k]
+            data = shape_node.get("data", [])
+            if self.keys[k] != "Array" or type(data) is not list or k in self.lenient:
+                return False
+            for d in data:
+                if type(d) is not int:  # (True and 1.0 would find the entry for 1)
+                    return False
+            key = (dtype, *data)
+            ty = self.tensor_types_by_ref.get(key)
+            if ty is None:  # else: the same elements, already decoded as ints
+                if not self._quick_int_array(k, shape_node):
+                    return False
+                ty = self.tensor_types_by_ref[key] = self._shared_tensor_type(self.objs[k], dtype)
+        else:
+            return False
+        self.objs[j] = ty
+        self.state[j] = 2
+        return True
+
+    def _shared_tensor_type(self, shape, dtype: str) -> ir.TensorType:
+        """One TensorType object per distinct type whose dims are ints."""
+        if type(shape) is tuple:
+            for d in shape:
+                if type(d) is not int:
+                    break
+            else:
+                key = (shape, dtype)
+                ty = self.tensor_types.get(key)
+                if ty is None:
+                    ty = self.tensor_types[key] = ir.TensorType(shape, dtype)
+                return ty
+        return ir.TensorType(shape, dtype)
+
+    def _quick_tuple_type(self, j: int, node: dict) -> bool:
+        try:
+            ref = node["attrs"]["fields"]
+        except (KeyError, TypeError):
+            return False
+        fields = self._quick_node(ref, _QUICK_TYPE_ARRAYS)
+        if fields is _NOT_QUICK:
+            return False
+        self.objs[j] = ir.TupleType(fields or ())
+        self.state[j] = 2
+        return True
+
+    def _quick_array(self, k: int, node: dict, elements: Optional[dict] = None) -> bool:
+        """Array node `k`, if its elements are decoded, or decodable by `elements` (default:
+        `_QUICK_ELEMENTS`)."""
+        data = node.get("data", [])
+        if type(data) is not list or k in self.lenient:
+            return False  # an Array under function attributes passes leniency on: general path
+        if elements is None:
+            elements = _QUICK_ELEMENTS
+        objs, state, nodes, keys, n = self.objs, self.state, self.nodes, self.keys, self.n
+        for d in data:
+            if type(d) is not int or not 0 <= d < n:
+                return False
+            sd = state[d]
+            if sd == 0:
+                decoder = elements.get(keys[d])
+                if decoder is None or not decoder(self, d, nodes[d]):
+                    return False
+            elif sd == 1:
+                return False
+        objs[k] = _gather(objs, data)
+        state[k] = 2
+        return True
+
+    def _quick_leaf_array(self, k: int, node: dict) -> bool:
+        return self._quick_array(k, node, _QUICK_LEAVES)
+
+    def _quick_attrs(self, j: int, node: dict) -> bool:
+        """Call attributes (``relay.attrs.*``) whose fields the attrs table knows, holding POD text
+        or references to leaves (IntImm, runtime.String, Arrays of them): as `attrs_children` and
+        `_attrs_node` read them."""
+        a = node.get("attrs", {})
+        if type(a) is not dict:
+            return False
+        pods = self.pod_fields(self.keys[j])
+        quick = _QUICK_ATTR_VALUES
+        fields = {}
+        for field, value in a.items():
+            pod = pods[field]
+            if pod is None:  # an unknown field: the general path guesses
+                return False
+            if not pod:
+                value = self._quick_node(value, quick)
+                if value is _NOT_QUICK:
+                    return False
+            fields[field] = value
+        self.objs[j] = _RawAttrs(self.keys[j], fields)
+        self.state[j] = 2
+        return True
+
+    def _quick_int_array(self, k: int, node: dict) -> bool:
+        return self._quick_array(k, node, _QUICK_INTS)
+
+    def _quick_type_array(self, k: int, node: dict) -> bool:
+        return self._quick_array(k, node, _QUICK_TYPES)
+
     # ------------------------------------------------------------------ builders
 
     def build(self, index: int, node: dict) -> Any:
-        key = node.get("type_key", _NULL)
-        builder = self.builders.get(key)
+        key = self.keys[index]
+        builder = _BUILDERS.get(key)
         if builder is not None:
             objs = self.objs
             values = [None if j is None else objs[j] for j in self.kids[index]]
             self.kids[index] = None
-            return builder(index, node.get("attrs", {}), *values)
+            return builder(self, index, node.get("attrs", {}), *values)
         if key == "Array":
-            objs = self.objs
-            return tuple([objs[j] for j in node.get("data", ())])
+            return _gather(self.objs, node.get("data", ()))
         if key == "Map":
             return self._map(index, node)
         if key == _NULL:
@@ -602,12 +880,13 @@ class _Decoder:
         if raw is not None or is_op:
             op_name = op.name if is_op else ""
             where = f"{self.source}: node {i}"
+            make_attrs = self.attrs_module().make_attrs
             if raw is None:  # as the text reader does: ops without attributes get Attrs(None, {})
-                attrs = self.attrs_module().make_attrs(op_name, {}, where=where)
+                attrs = make_attrs(op_name, {}, where=where)
             elif isinstance(raw, _RawAttrs):
-                attrs = self.attrs_module().make_attrs(op_name, raw.fields, type_key=raw.type_key, where=where)
+                attrs = make_attrs(op_name, raw.fields, type_key=raw.type_key, where=where)
             elif isinstance(raw, dict):  # DictAttrs on a call
-                attrs = self.attrs_module().make_attrs(op_name, raw, type_key="DictAttrs", where=where)
+                attrs = make_attrs(op_name, raw, type_key="DictAttrs", where=where)
             else:
                 raise self.error(i, f"'attrs' refers to a {type(raw).__name__}, not call attributes")
         return ir.Call(op, list(args), attrs, type_args or (), span, checked)
@@ -800,6 +1079,28 @@ class _Decoder:
         return kind
 
 
+# Builders and quick decoders by type key: plain functions of the decoder (no bound methods, so no
+# reference cycle keeps a document alive). Each quick table is where those decoders are tried.
+_BUILDERS = {key: getattr(_Decoder, spec.build) for key, spec in _SPECS.items()}
+_QUICK_LEAVES = {
+    "IntImm": _Decoder._quick_int_imm,
+    "runtime.String": _Decoder._quick_string,
+    _NULL: _Decoder._quick_null,
+}
+_QUICK_INTS = {"IntImm": _Decoder._quick_int_imm}
+_QUICK_TYPES = {**_QUICK_LEAVES, "relay.TensorType": _Decoder._quick_tensor_type}
+_QUICK_TYPE_ARRAYS = {"Array": _Decoder._quick_type_array}  # a TupleType's fields
+_QUICK_VAR_FIELDS = {
+    _NULL: _Decoder._quick_null,
+    "relay.Id": _Decoder._quick_id,
+    "relay.TensorType": _Decoder._quick_tensor_type,
+    "TupleType": _Decoder._quick_tuple_type,
+}
+_QUICK_ELEMENTS = {**_QUICK_TYPES, "relay.Var": _Decoder._quick_var}  # an Array's elements
+_QUICK_ATTR_VALUES = {**_QUICK_LEAVES, "Array": _Decoder._quick_leaf_array}  # call attributes' fields
+_QUICK_CHILDREN = {**_QUICK_ELEMENTS, **_QUICK_VAR_FIELDS, "Array": _Decoder._quick_array}  # in `decode`
+
+
 # ----------------------------------------------------------------------------- public API
 
 
@@ -848,9 +1149,15 @@ def read_relay_json(text, source_name: str = "<string>") -> ir.IRModule:
     ``tvm_version`` outside 0.14-0.19.
     """
     with _gc_paused():
-        doc = _load_document(text, source_name)
-        decoder = _Decoder(doc, source_name)
-        root = decoder.decode(doc["root"])
+        doc, keys = _load_document(text, source_name)
+        decoder = _Decoder(doc, keys, source_name)
+        root_index = doc["root"]
+        root = decoder.decode(root_index)
+        root_key = keys[root_index] or "null"
+        version = doc.get("attrs", {}).get("tvm_version")
+        global_vars = decoder.global_vars
+        # Free the document now: the GC's first pass after the pause then sees only the program.
+        del doc, keys, decoder
     if isinstance(root, ir.IRModule):
         mod = root
     elif isinstance(root, ir.Function):
@@ -858,12 +1165,11 @@ def read_relay_json(text, source_name: str = "<string>") -> ir.IRModule:
     elif isinstance(root, ir.Expr) and not isinstance(root, (ir.Op, ir.Constructor)):
         mod = ir.IRModule({"main": ir.Function(_free_vars(root), root)})
     else:
-        key = doc["nodes"][doc["root"]].get("type_key") or "null"
         raise _fail(
             source_name,
-            f"the root node ({doc['root']}) is a {key}, not a Relay IRModule, function or expression",
+            f"the root node ({root_index}) is a {root_key}, not a Relay IRModule, function or expression",
         )
-    undefined = sorted({g.name for g in decoder.global_vars} - set(mod.functions))
+    undefined = sorted({g.name for g in global_vars} - set(mod.functions))
     if undefined:
         if isinstance(root, ir.IRModule):
             defined = ", ".join(f"@{name}" for name in mod.functions) or "none"
@@ -875,7 +1181,6 @@ def read_relay_json(text, source_name: str = "<string>") -> ir.IRModule:
         )
     mod.source_name = source_name
     mod.source_format = "json"
-    version = doc.get("attrs", {}).get("tvm_version")
     mod.version = version if isinstance(version, str) else ""
     return mod
 
@@ -892,8 +1197,8 @@ def decode_metadata(json_text: str, source_name: str) -> dict:
 
 
 def _decode_metadata(json_text: str, source_name: str) -> dict:
-    doc = _load_document(json_text, source_name)
-    decoder = _Decoder(doc, source_name)
+    doc, keys = _load_document(json_text, source_name)
+    decoder = _Decoder(doc, keys, source_name)
     root_index = doc["root"]
     root_node = doc["nodes"][root_index]
     if root_node.get("type_key") != "Map":

@@ -2,6 +2,9 @@
 
 One compiled master regex scans the text (no per-character Python loop). The result is three
 parallel lists (kinds, values, start offsets) that `migrate.text_parser` walks by index.
+What the printer writes thousands of times, `Tensor[(1, 64, 56, 56), float32]` and `[1, 1]`, is
+taken in one match and expanded to the very tokens the other rules would make (`Tokens.printed`
+keeps its value, so the parser can step over those tokens).
 
 What the lexer accepts beyond the upstream tokenizer (`src/relay/parser/tokenizer.h`), because
 the upstream printer writes it:
@@ -23,15 +26,20 @@ from .errors import RelayParseError
 
 _NAME = r"[^\W\d][\w/]*(?:(?:[.\-]|::?)[\w/]+)*"
 _IDENT = r"[^\W\d][\w/]*(?:\.[^\W\d][\w/]*)*"
+DTYPE_PATTERN = (
+    r"(?:u?int|float|bfloat|bool|e4m3_float|e5m2_float|float8_e4m3fn|float8_e5m2|float4_e2m1fn)\d*(?:x\d+)?"
+)
 
 # Each match skips leading white space, then takes one token; `starts` keeps the offset where that
 # white space began (`Tokens.token_start` steps over it when an error needs the exact column).
 _MASTER = re.compile(
     rf"""\s*(?:
-    (?P<punct>->|=>|==|!=|<=|>=|[()\[\]{{}},;:=?+*<>!]|-(?!\d|inf|nan))
+    (?P<ints>\[(?:\d{{1,9}}(?:,\ \d{{1,9}})*)?\])
+  | (?P<punct>->|=>|==|!=|<=|>=|[()\[\]{{}},;:=?+*<>!]|-(?!\d|inf|nan))
   | (?P<local>%(?:\d+(?![\w/])|{_NAME}))
   | (?P<meta>meta\[[^\[\]\s]+\]\[\d+\])
   | (?P<num>-?(?:\d+(?:\.\d*)?(?:[eE][+-]?\d+)?(?:[fiu]\d*)?|(?:inf|nan)(?:f\d*)?)(?![\w/]))
+  | (?P<tensor>Tensor\[\((?:\d{{1,9}}(?:,\ \d{{1,9}})*)?\),\ {DTYPE_PATTERN}\])
   | (?P<ident>{_IDENT})
   | (?P<cmt>/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)
   | (?P<glob>@{_NAME})
@@ -55,6 +63,9 @@ _PUNCT, _LOCAL, _IDENT_G, _CMT, _NUM, _GLOB, _PROJ, _DOT, _STR, _META, _LCMT, _A
     ("punct", "local", "ident", "cmt", "num", "glob", "proj", "dot", "str", "meta", "lcmt", "attr", "sqstr",
      "slash", "eof")
 )
+_PRINTED = frozenset((_G["tensor"], _G["ints"]))
+_PRINTED_PARTS = re.compile(r"\d+|[^\W\d]\w*|[\[\](),]")
+_EXPANSIONS: dict = {}  # text of a `tensor` or `ints` match -> _expand(text)
 _SPACE = re.compile(r"\s*")
 
 _COMMENT_PART = re.compile(r"/\*|\*/")
@@ -99,7 +110,7 @@ class Tokens:
     """The token stream of one text: parallel lists plus what is needed to place an error."""
 
     __slots__ = ("kinds", "values", "starts", "annots", "text", "source_name", "line_starts", "metadata",
-                 "metadata_start", "metadata_omitted")
+                 "metadata_start", "metadata_omitted", "printed")
 
     def __init__(self, text: str, source_name: str):
         self.kinds: list = []
@@ -113,6 +124,10 @@ class Tokens:
         self.metadata: Optional[str] = None  # the JSON after `#[metadata]`
         self.metadata_start = -1
         self.metadata_omitted = False  # the printer's "metadata section has been omitted" comment
+        # What the printer writes plainly, read by the lexer in one match: index of the first token
+        # -> (value, number of tokens), so the parser can skip those tokens. `Tensor[(1, 3), float32]`
+        # -> ((1, 3), "float32"); `[1, 2]` -> (1, 2).
+        self.printed: dict = {}
 
     def line_col(self, offset: int) -> tuple:
         """1-based (line, column) of a character offset."""
@@ -146,6 +161,7 @@ def tokenize(text: str, source_name: str = "<string>", base: int = 0, end: Optio
     k_append, v_append, s_append = kinds.append, values.append, starts.append
     finditer = _MASTER.finditer
     keywords = KEYWORDS
+    printed = toks.printed
     stop = len(text) if end is None else end
     pos = base
     while pos >= 0:  # one pass of finditer; a nested comment or `match?` restarts it further on
@@ -173,6 +189,18 @@ def tokenize(text: str, source_name: str = "<string>", base: int = 0, end: Optio
                 else:
                     k_append(kw)
                     v_append(word == "True" if kw == "BOOL" else word)
+            elif g in _PRINTED:  # the tokens the other rules would make, from one match
+                raw = m.group(g)
+                expansion = _EXPANSIONS.get(raw)
+                if expansion is None:
+                    expansion = _expand(raw)
+                p_kinds, p_values, p_starts, printed[len(kinds)] = expansion
+                kinds.extend(p_kinds)
+                values.extend(p_values)
+                s_append(m.start())
+                at = m.start(g)
+                starts.extend([at + offset for offset in p_starts])
+                continue
             elif g == _CMT:
                 at = m.start(g)
                 body = m.group(g)[2:-2]
@@ -242,6 +270,34 @@ def tokenize(text: str, source_name: str = "<string>", base: int = 0, end: Optio
     values.append(None)
     starts.append(eof_at)
     return toks
+
+
+def _expand(raw: str) -> tuple:
+    """A `tensor` match (`Tensor[(d, ...), dtype]`) or an `ints` match (`[d, ...]`), with no white
+    space but after commas, as the other rules split it: (kinds, values, start offsets of the tokens
+    after the first, relative to `raw`, (value, number of tokens))."""
+    kinds, values, starts, ints = [], [], [], []
+    end = 0
+    for part in _PRINTED_PARTS.finditer(raw):
+        text = part.group()
+        if text[0].isdigit():
+            kinds.append("INT")
+            values.append((int(text), "int32"))
+            ints.append(int(text))
+        elif text in "[](),":
+            kinds.append(text)
+            values.append(None)
+        else:  # `Tensor` and the dtype
+            kinds.append("IDENT")
+            values.append(text)
+        if end:
+            starts.append(end)  # a token's match starts where the previous one ended
+        end = part.end()
+    value = (tuple(ints), values[-2]) if kinds[0] == "IDENT" else tuple(ints)
+    if len(_EXPANSIONS) > 4096:  # texts are few in one program; bound what many programs leave
+        _EXPANSIONS.clear()
+    expansion = _EXPANSIONS[raw] = (tuple(kinds), tuple(values), tuple(starts), (value, len(kinds)))
+    return expansion
 
 
 def _attribute(toks: Tokens, m: "re.Match", stop: int) -> bool:

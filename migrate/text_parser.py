@@ -25,6 +25,7 @@ import numpy as np
 
 from . import relay_ir as ir
 from .errors import MigrateError
+from .json_reader import _gc_paused
 from .text_types import TypeAndLiteralReader
 
 _MISSING = object()
@@ -466,7 +467,7 @@ class RelayTextParser(TypeAndLiteralReader):
         """`(arg, ..., key=value, ...)` or `(arg, ..., meta[relay.attrs.X][i])` after a callee."""
         open_at = self.i
         self.i += 1
-        kinds, values = self.kinds, self.values
+        kinds = self.kinds
         args: list = []
         given = None
         meta_attrs = None
@@ -602,10 +603,13 @@ def parse_relay_text(text: str, source_name: str = "<string>") -> ir.IRModule:
 
     Raises `RelayParseError` (file:line:col, the line, what was expected) for malformed text.
     """
-    parser = RelayTextParser(text, source_name)
-    try:
-        return parser.parse_module()
-    except RecursionError:
-        raise parser.error(
-            "the program nests too deeply for this parser (too many `fn`/`if`/`match`/parentheses "
-            "inside each other)") from None
+    with _gc_paused():  # the parse makes no reference cycles: the cyclic GC only slows it down
+        parser = RelayTextParser(text, source_name)
+        try:
+            return parser.parse_module()
+        except RecursionError:
+            raise parser.error(
+                "the program nests too deeply for this parser (too many `fn`/`if`/`match`/parentheses "
+                "inside each other)") from None
+        finally:
+            del parser  # the tokens go before the GC resumes

@@ -16,11 +16,9 @@ from typing import Optional
 
 from . import relay_ir as ir
 from .errors import MigrateError, RelayParseError
-from .text_lexer import _MASTER, Tokens, tokenize
+from .text_lexer import _MASTER, DTYPE_PATTERN, Tokens, tokenize
 
-_DTYPE = re.compile(
-    r"(?:u?int|float|bfloat|bool|e4m3_float|e5m2_float|float8_e4m3fn|float8_e5m2|float4_e2m1fn)\d*(?:x\d+)?"
-)
+_DTYPE = re.compile(DTYPE_PATTERN)
 _SPAN = re.compile(r"(.*):(\d+):(\d+)", re.DOTALL)
 _NO_TYPE_SLOT = (ir.Op, ir.Constructor)  # shared by every use: a printed type belongs to the use
 
@@ -70,6 +68,7 @@ class TypeAndLiteralReader:
         self.type_names: dict = {}  # name -> GlobalTypeVar
         self.ctors: dict = {}  # name -> Constructor, from the `type` definitions
         self.annot_cache: dict = {}  # comment body -> (type, span), outside type-parameter scopes
+        self.tensor_types: dict = {}  # (shape, dtype) the lexer read -> TensorType (one per type)
         self.attr_keys: dict = {}  # {id(dict of the last attributes read): {name: token index}}
         self._meta: Optional[dict] = None
 
@@ -86,6 +85,10 @@ class TypeAndLiteralReader:
             return "a `#[version]` header"
         m = _MASTER.match(self.toks.text, self.starts[i])
         raw = m.group(m.lastindex)
+        if m.lastgroup == "tensor":  # matches that hold several tokens: show the first
+            raw = "Tensor"
+        elif m.lastgroup == "ints":
+            raw = "["
         if kind == "match?":
             raw += "?"
         if len(raw) > 40:
@@ -187,6 +190,10 @@ class TypeAndLiteralReader:
             self.i += 1
             return value
         if k == "[":
+            known = self.toks.printed.get(i)
+            if known is not None:  # `[1, 2]`, read by the lexer
+                self.i = i + known[1]
+                return known[0]
             return tuple(self.parse_list("[", "]", self.parse_attr_value, "an array element"))
         if k == "IDENT":
             self.i += 1
@@ -315,6 +322,14 @@ class TypeAndLiteralReader:
             name = self.values[i]
             self.i = i + 1
             if name == "Tensor":
+                known = self.toks.printed.get(i)
+                if known is not None:  # printed plainly: the lexer has read it
+                    shape_dtype, n_tokens = known
+                    self.i = i + n_tokens
+                    ty = self.tensor_types.get(shape_dtype)
+                    if ty is None:
+                        ty = self.tensor_types[shape_dtype] = ir.TensorType(*shape_dtype)
+                    return ty
                 return self.parse_tensor_type()
             tv = self.lookup_type_var(name) if self.type_scopes else None
             if tv is not None:
