@@ -69,13 +69,14 @@ def keyword_arg(original: cst.Arg, keyword: str) -> cst.Arg:
 
 def with_args(call: cst.Call, args: list[cst.Arg], func: cst.BaseExpression | None = None) -> cst.Call:
     """``call`` with ``args`` (commas normalised: a trailing comma is kept only if the
-    original call had one)."""
+    original call had one; the original spacing before the closing parenthesis is kept)."""
     trailing = bool(call.args) and isinstance(call.args[-1].comma, cst.Comma)
     fixed = []
     for i, a in enumerate(args):
         last = i == len(args) - 1
         if last and not trailing:
-            a = a.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            # the space before ``)`` (e.g. a newline) stays where it was
+            a = a.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=call.args[-1].whitespace_after_arg)
         elif not last and not isinstance(a.comma, cst.Comma):
             a = a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         fixed.append(a)

@@ -5,7 +5,10 @@ table (a name imported in cell 1 is used in cell 5). For each file the engine
 
 1. parses every unit (a unit that does not parse makes the whole file skipped);
 2. picks the rules whose ``triggers`` occur in the text (most files stop here);
-3. reads the imports (:class:`rewriters.names.ImportTable`);
+3. reads the imports (:class:`rewriters.names.ImportTable`); where the text rebinds an
+   imported TVM name, uses are checked against scopes (:class:`rewriters.names.ShadowCheck`);
+   rules that need facts about the whole file (a call later in the file, the values
+   assigned to a name) ask :attr:`RuleContext.index`, built once on demand;
 4. runs one transformer per unit that dispatches ``visit_X``/``leave_X`` to the
    rules, applies the declarative moves (:mod:`rewriters.moves`), keeps a stack
    of enclosing statements so that flagged sites get their TODO comment, and calls
@@ -28,7 +31,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from rewriters.findings import TODO_MARK, Finding, todo_comment
 from rewriters.insertion import insert_requirements
 from rewriters.moves import MoveApplier, MoveTable
-from rewriters.names import Binding, ImportTable, build_dotted, is_under
+from rewriters.names import Binding, ImportTable, ShadowCheck, build_dotted, is_under, root_name
 from rewriters.registry import Rule, Severity
 
 STATEMENT_TYPES = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
@@ -74,6 +77,12 @@ class RuleContext:
         self.path = path
         self.units = units
         self.imports = ImportTable.collect(u.module for u in units)
+        # only names bound to TVM (or torch, for torch.jit.trace) matter to the rules
+        self.shadows = ShadowCheck([u.module for u in units], [u.source for u in units], [
+            local for local, bs in self.imports.bindings.items()
+            if any(b.target.split(".")[0] in ("tvm", "torch") for b in bs)])
+        self._index: FileIndex | None = None
+        self.facts: dict[str, object] = {}  # cross-rule facts computed on demand (rules/_flow.py)
         self.moves = MoveTable.from_rules(rules)
         self.source = "\n".join(u.source for u in units)
         self.unit_index = 0
@@ -89,12 +98,30 @@ class RuleContext:
 
     # -- looking things up ---------------------------------------------------------
     def resolve(self, node: cst.BaseExpression) -> str | None:
-        """The qualified (legacy) name an expression refers to, if it is an import."""
-        return self.imports.resolve(node)
+        """The qualified (legacy) name an expression refers to, if it is an import
+        (None when a local binding shadows the import at this use)."""
+        qualname = self.imports.resolve(node)
+        if qualname is not None and self.shadows.active:
+            root = root_name(node)
+            if root is not None and self.shadows.shadowed(root, self.unit_index):
+                return None
+        return qualname
 
     @property
     def current_statement(self) -> cst.CSTNode | None:
         return self._statements[-1] if self._statements else None
+
+    def enclosing(self, kind: type) -> list[cst.CSTNode]:
+        """The input statements of type ``kind`` (FunctionDef, ClassDef) around the
+        node being visited, outermost first."""
+        return [s for s in self._statements if isinstance(s, kind)]
+
+    @property
+    def index(self) -> "FileIndex":
+        """Calls and simple assignments of the whole file (built on first use)."""
+        if self._index is None:
+            self._index = FileIndex.build(self)
+        return self._index
 
     def original_statement(self, updated: cst.CSTNode) -> cst.CSTNode | None:
         """The input statement an updated statement (seen in ``rewrite_body``) came from."""
@@ -281,6 +308,63 @@ class RuleContext:
                 start = unit.positions[node].start
                 return start.line, start.column + 1
         return 1, 1
+
+
+@dataclass
+class FileIndex:
+    """What some rules need to know about the whole file before rewriting a part of
+    it (a use can come before the definition it depends on, e.g. in a function
+    defined first): every call by resolved qualified name, and the values assigned to
+    plain names. Built by one iterative walk over the input units, on demand."""
+
+    calls: dict[str, list[tuple[int, cst.Call]]]
+    assigned: dict[str, list[cst.BaseExpression]]  # plain name -> values assigned to it
+    names: dict[str, list[cst.Name]]  # every Name node (not ``.attr`` nor ``keyword=``)
+    targets: dict[int, list[str | None]]  # id(assigned value) -> its target names (None: not a name)
+
+    @classmethod
+    def build(cls, ctx: "RuleContext") -> "FileIndex":
+        calls: dict[str, list] = defaultdict(list)
+        assigned: dict[str, list] = defaultdict(list)
+        names: dict[str, list] = defaultdict(list)
+        targets: dict[int, list] = {}
+        saved = ctx.unit_index
+        try:
+            for unit in ctx.units:
+                ctx.unit_index = unit.index
+                stack: list[cst.CSTNode] = [unit.module]
+                while stack:
+                    node = stack.pop()
+                    if isinstance(node, cst.Call):
+                        qual = ctx.resolve(node.func)
+                        if qual is not None:
+                            calls[qual].append((unit.index, node))
+                    elif isinstance(node, cst.Assign):
+                        for t in node.targets:
+                            if isinstance(t.target, cst.Name):
+                                assigned[t.target.value].append(node.value)
+                        if len(node.targets) == 1:
+                            target = node.targets[0].target
+                            if isinstance(target, (cst.Tuple, cst.List)):
+                                targets[id(node.value)] = [
+                                    e.value.value if isinstance(e.value, cst.Name) else None
+                                    for e in target.elements]
+                            elif isinstance(target, cst.Name):
+                                targets[id(node.value)] = [target.value]
+                    elif isinstance(node, cst.Name):
+                        names[node.value].append(node)
+                    elif isinstance(node, (cst.Import, cst.ImportFrom)):
+                        continue
+                    if isinstance(node, (cst.Attribute, cst.Arg)):  # not ``.attr`` / ``keyword=``
+                        stack.append(node.value)
+                        continue
+                    stack.extend(reversed(node.children))
+        finally:
+            ctx.unit_index = saved
+        return cls(dict(calls), dict(assigned), dict(names), targets)
+
+    def calls_to(self, qualnames) -> list[tuple[int, cst.Call]]:
+        return [c for q in qualnames for c in self.calls.get(q, ())]
 
 
 def add_todo(stmt: cst.CSTNode, rule_id: str, message: str) -> cst.CSTNode:

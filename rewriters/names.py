@@ -1,18 +1,23 @@
-"""Which local names refer to which qualified TVM names, without scope analysis.
+"""Which local names refer to which qualified TVM names.
 
-libcst's ``QualifiedNameProvider`` is exact but costs ~100 ms per file; the codemod
-instead reads the import statements (at any depth) once and resolves an attribute
-chain by its leftmost name, like django-upgrade and pyupgrade do. Shadowing a module
-alias by a local variable of the same name is not seen; that trade is documented in
-docs/codemod.md.
+The codemod reads the import statements (at any depth) once and resolves an attribute
+chain by its leftmost name, like django-upgrade and pyupgrade do. A name that an import
+binds can also be rebound by a variable, a parameter, a ``for`` target... in some scope
+(``def f(relay): relay.build()``); :class:`ShadowCheck` then asks libcst's
+``ScopeProvider`` which assignments a use really sees. Scope analysis costs ~100 ms
+per 100 lines, so it only runs on the code units whose text rebinds an imported name
+(a regular-expression pre-filter); other files pay nothing.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 import libcst as cst
+from libcst.metadata import Assignment, MetadataWrapper, ScopeProvider
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -186,3 +191,64 @@ def compound_blocks(node: cst.BaseCompoundStatement) -> list[cst.BaseSuite]:
     if final is not None:
         blocks.append(final.body)
     return blocks
+
+
+@functools.lru_cache(maxsize=256)
+def _rebinding_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """A regex finding text that may rebind one of ``names`` outside an import:
+    ``n =``, ``n: T =``, ``n :=``, ``a, n =``, ``for n``, ``as n``, ``def n``,
+    ``class n``, ``global n``, a parameter ``def f(..., n, ...)`` or ``lambda n:``.
+    False positives only cost a scope analysis."""
+    if not names:
+        return None
+    alt = "|".join(map(re.escape, names))
+    return re.compile(
+        rf"(?<![\w.])(?:{alt})\s*(?::[^=\n]*)?=(?!=)"  # n = / n: T = / n := / f(n=...)
+        rf"|(?<![\w.])(?:{alt})\s*,[^=\n]*=(?!=)"  # n, x = ...
+        rf"|,\s*(?:{alt})\s*(?:,[^=\n]*)?=(?!=)"  # x, n = ...
+        rf"|\b(?:for|as|def|class|global|nonlocal)\s+(?:{alt})\b"
+        rf"|\b(?:def\s+\w+\s*\([^)]*|lambda[^:]*)(?<![\w.])(?:{alt})\b"
+    )
+
+
+class ShadowCheck:
+    """Tells whether a use of an imported name sees a non-import binding instead.
+
+    A use is *shadowed* when the assignments of its name visible from its scope
+    (``ScopeProvider``) exist and none of them is an import, e.g. a parameter or a
+    local variable named like a module alias. A name with no visible assignment in its
+    unit (a notebook cell using an import of an earlier cell) is not shadowed.
+    """
+
+    def __init__(self, modules: list[cst.Module], sources: list[str], imported: Iterable[str]) -> None:
+        self.modules = modules
+        self.names = set(imported)
+        pattern = _rebinding_pattern(tuple(sorted(self.names)))
+        self._candidates = [
+            pattern is not None and pattern.search(source) is not None and any(
+                not line.lstrip().startswith(("import ", "from ")) and pattern.search(line)
+                for line in source.splitlines())
+            for source in sources
+        ]
+        self._scopes: dict[int, dict] = {}
+
+    @property
+    def active(self) -> bool:
+        return any(self._candidates)
+
+    def shadowed(self, name: cst.Name, unit: int) -> bool:
+        if name.value not in self.names or not self._candidates[unit]:
+            return False
+        scopes = self._scopes.get(unit)
+        if scopes is None:
+            scopes = MetadataWrapper(self.modules[unit], unsafe_skip_copy=True).resolve(ScopeProvider)
+            self._scopes[unit] = scopes
+        scope = scopes.get(name)
+        if scope is None:  # not a node of the input (e.g. built by a rule)
+            return False
+        assignments = scope[name.value]
+        if not assignments:
+            return False
+        return not any(
+            isinstance(a, Assignment) and isinstance(a.node, (cst.Import, cst.ImportFrom)) for a in assignments
+        )

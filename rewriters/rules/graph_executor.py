@@ -10,15 +10,23 @@ The two differ in ways a rename would get wrong:
 * the graph executor takes inputs one name at a time, in any order, and keeps them;
   the VM takes all of a function's inputs in one ``set_input`` call. The
   ``set_input`` statements before a ``run()`` in the same block are merged into one
-  call at the ``run()``; a single input is passed positionally (robust to input
-  renaming), several by name (``**{"input.1": x, ...}``; the onnx-frontend rule keeps
-  ONNX names with ``sanitize_input_names=False``). Inputs fed from a loop, by index or
-  from ``**params`` are flagged.
+  call at the ``run()`` (:mod:`rewriters.inputs`): one input by position, several by
+  name (``x=a, y=b``; the onnx-frontend rule keeps ONNX names with
+  ``sanitize_input_names=False``), by position where the importer renames inputs
+  (PyTorch) and the ``input_infos`` order is known. ``set_input(**params)`` of a dict
+  that is bound into the module (``relay.build(..., params=params)``) did nothing in
+  Relay and is dropped. Inputs fed from a loop are flagged.
 * ``get_outputs`` returns a lone Tensor for one output and a tuple for several, so
-  ``get_output(i)`` becomes a small module-level helper that handles both.
+  ``get_output(i)`` / ``get_num_outputs()`` become small module-level helpers.
 * ``benchmark`` / ``module.time_evaluator("run", ...)`` become
   ``time_evaluator("invoke_stateful", dev, ...)`` called with ``"main"`` (Relay's
   benchmark defaults ``repeat=5, number=5`` are kept).
+* ``graph_executor.create(graph, lib, dev)`` after ``graph, lib, params =
+  relay.build(...)`` becomes ``tvm.relax.VirtualMachine(lib, dev)``; a graph JSON read
+  from a file has no VM counterpart and is flagged.
+
+Modules are followed through variables, ``self.x`` attributes and functions that return
+one (:mod:`rewriters.tracking`).
 
 Safety: behaviour-changing, see ``behaviour_change``.
 """
@@ -28,44 +36,55 @@ from __future__ import annotations
 import libcst as cst
 
 from rewriters.calls import UnboundCall, arg, bind_args, string_literal, string_value, with_args
+from rewriters.inputs import InputItem, InputsNotMergeable, merge_inputs
+from rewriters.names import dotted_name
 from rewriters.registry import Rule, Safety, register
+from rewriters.rules._flow import GRAPH_CREATE as CREATE, bound_params, graph_build_libs, pytorch_inputs
+from rewriters.tracking import TrackedValues
 
 GRAPH_MODULE = ("tvm.contrib.graph_executor.GraphModule", "tvm.contrib.graph_runtime.GraphModule",
                 "tvm.contrib.debugger.debug_executor.GraphModuleDebug")
-CREATE = ("tvm.contrib.graph_executor.create", "tvm.contrib.graph_runtime.create",
-          "tvm.contrib.debugger.debug_executor.create")
 HELPER = "tvm_migrate_graph_output"
 HELPER_CODE = f'''def {HELPER}(vm, index):
     """GraphModule.get_output(index) for a Relax VM: one output is a Tensor, several a tuple (tvm-migrate)."""
     outputs = vm.get_outputs("main")
     return outputs[index] if isinstance(outputs, (list, tuple)) else outputs
 '''
+COUNT_HELPER = "tvm_migrate_graph_num_outputs"
+COUNT_HELPER_CODE = f'''def {COUNT_HELPER}(vm):
+    """GraphModule.get_num_outputs() for a Relax VM, after invoke_stateful (tvm-migrate)."""
+    outputs = vm.get_outputs("main")
+    return len(outputs) if isinstance(outputs, (list, tuple)) else 1
+'''
 GONE_METHODS = {
-    "get_input": "the VM does not expose inputs: keep your own reference to the input tensors",
+    "get_input": "the VM does not hand inputs back: keep your own reference to the input tensors",
     "get_input_index": "the VM has no input index: inputs are the parameters of `main`, in order",
     "get_input_info": "read the shapes from the Relax module: `mod[\"main\"].params`",
     "get_num_inputs": "count the parameters of `main` in the Relax module",
-    "get_num_outputs": "after `invoke_stateful`, `vm.get_outputs(\"main\")` is one Tensor or a tuple of them",
     "load_params": "params are bound into the module at compile time (relax.transform.BindParams)",
     "share_params": "params are bound into the module at compile time (relax.transform.BindParams)",
+    "set_output_zero_copy": "the VM allocates its outputs: read them with `vm.get_outputs(\"main\")`",
     "debug_get_output": "profile with `tvm.relax.VirtualMachine(ex, dev, profile=True)` / `vm.profile(...)`",
 }
+SET_INPUT = ("set_input", "set_input_zero_copy")
+RELAX_VM = ("tvm.relax.VirtualMachine", "tvm.runtime.vm.VirtualMachine", "tvm.relax.vm.VirtualMachine")
 BENCH_PARAMS = ["device", "func_name", "repeat", "number", "min_repeat_ms", "limit_zero_time_iterations",
                 "end_to_end", "cooldown_interval_ms", "repeats_to_cooldown"]
 TIMER_PARAMS = ["func_name", "dev", "number", "repeat", "min_repeat_ms", "limit_zero_time_iterations",
                 "cooldown_interval_ms", "repeats_to_cooldown", "f_preproc"]
+CREATE_PARAMS = ["graph_json_str", "libmod", "device"]
 
 
-def _method_call(stmt: cst.CSTNode) -> tuple[str, str, cst.Call] | None:
-    """``(receiver, method, call)`` for a statement that is just ``name.method(...)``."""
+def _method_call(stmt: cst.CSTNode) -> tuple[cst.BaseExpression, str, cst.Call] | None:
+    """``(receiver, method, call)`` for a statement that is just ``receiver.method(...)``."""
     if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
         return None
     expr = stmt.body[0]
     if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
         return None
     func = expr.value.func
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-        return func.value.value, func.attr.value, expr.value
+    if isinstance(func, cst.Attribute) and dotted_name(func.value) is not None:
+        return func.value, func.attr.value, expr.value
     return None
 
 
@@ -96,6 +115,10 @@ def _assigned_names(stmt: cst.CSTNode) -> set[str]:
     return names
 
 
+def _code(node: cst.CSTNode) -> str:
+    return " ".join(cst.Module([]).code_for_node(node).split())
+
+
 @register
 class GraphExecutor(Rule):
     """``graph_executor.GraphModule`` + ``set_input``/``run``/``get_output`` -> ``relax.VirtualMachine``."""
@@ -105,19 +128,19 @@ class GraphExecutor(Rule):
     behaviour_change = (
         "inputs set before a run() are passed in one set_input call (a value computed between the original "
         "set_input and run() is read at the run()); several inputs are matched by name against main's "
-        "parameters; outputs come from the Relax VM"
+        "parameters; get_num_outputs() counts the outputs of the last run; outputs come from the Relax VM"
     )
-    summary = "graph_executor.GraphModule + set_input/run/get_output/benchmark -> relax.VirtualMachine " \
+    summary = "graph_executor.GraphModule/create + set_input/run/get_output/benchmark -> relax.VirtualMachine " \
               "(inputs merged into one set_input call)"
     upstream = "Relay/graph executor removal after v0.19; tvm.relax.VirtualMachine (python/tvm/runtime/vm.py)"
     triggers = ("graph_executor", "graph_runtime", "debug_executor")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.modules: set[str] = set()
-        self.inputs_set: set[str] = set()
+        self.modules = TrackedValues(ctx)
+        self.inputs_set: set[str] = set()  # receivers given an explicit input somewhere in the file
+        self.relax_vms = TrackedValues(ctx)  # already a Relax VM (e.g. a second run): not flagged
         self.factory_functions: set[str] = set()  # functions that return a GraphModule
-        self._functions: list[str] = []
         self.graph_file = any(ctx.imports.mentions(m) for m in (
             "tvm.contrib.graph_executor", "tvm.contrib.graph_runtime", "tvm.contrib.debugger"))
 
@@ -135,78 +158,93 @@ class GraphExecutor(Rule):
             return None
         return inner.func.value, inner.args[0].value, string_value(index.value)
 
+    def _create_parts(self, call: cst.Call):
+        """``(lib, device)`` for ``create(graph, lib, dev)`` whose ``lib`` comes from
+        ``graph, lib, params = relay.build(...)``, else None."""
+        try:
+            bound = bind_args(call, CREATE_PARAMS)
+        except UnboundCall:
+            return None
+        lib, device = bound.get("libmod"), bound.get("device")
+        if isinstance(lib, cst.Name) and device is not None and lib.value in graph_build_libs(self.ctx):
+            return lib, device
+        return None
+
     def _makes_module(self, value: cst.BaseExpression | None) -> bool:
-        """``GraphModule(lib["default"](dev))``, a call of a function returning one, or a
-        name bound to one."""
-        if isinstance(value, cst.Name):
-            return value.value in self.modules
+        """``GraphModule(lib["default"](dev))``, ``create(...)`` of a built library, a
+        call of a function returning one, or a name/attribute bound to one."""
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            return self.modules.holds(value)
         if not isinstance(value, cst.Call):
             return False
-        if self.ctx.resolve(value.func) in GRAPH_MODULE:
+        qual = self.ctx.resolve(value.func)
+        if qual in GRAPH_MODULE:
             return self._factory_parts(value) is not None
+        if qual in CREATE:
+            return self._create_parts(value) is not None
         return isinstance(value.func, cst.Name) and value.func.value in self.factory_functions
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self._makes_module(node.value):
-            for t in node.targets:
-                if isinstance(t.target, cst.Name):
-                    self.modules.add(t.target.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._functions.append(node.name.value)
-
-    def leave_FunctionDef(self, original, updated):
-        self._functions.pop()
-        return updated
+        makes = self._makes_module(node.value)
+        relax_vm = isinstance(node.value, cst.Call) and self.ctx.resolve(node.value.func) in RELAX_VM
+        for t in node.targets:
+            if makes:
+                self.modules.bind(t.target)
+            elif isinstance(t.target, cst.Name):
+                self.modules.bind_other(t.target)
+            if relax_vm:
+                self.relax_vms.bind(t.target)
 
     def visit_Return(self, node: cst.Return) -> None:
-        if self._functions and self._makes_module(node.value):
-            self.factory_functions.add(self._functions[-1])
+        functions = self.ctx.enclosing(cst.FunctionDef)
+        if functions and self._makes_module(node.value):
+            self.factory_functions.add(functions[-1].name.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         # inputs set earlier in source order (visits run top-down, before any block is rewritten)
         func = node.func
-        if (isinstance(func, cst.Attribute) and func.attr.value in ("set_input", "run")
-                and isinstance(func.value, cst.Name) and func.value.value in self.modules
-                and (func.attr.value == "set_input" or node.args)):
-            self.inputs_set.add(func.value.value)
+        if (isinstance(func, cst.Attribute) and func.attr.value in (*SET_INPUT, "run")
+                and any(not a.star for a in node.args) and self.modules.holds(func.value)):
+            self.inputs_set.add(dotted_name(func.value))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         qual = self.ctx.resolve(original.func)
         if qual in GRAPH_MODULE:
             return self._graph_module(original, updated)
         if qual in CREATE:
-            self.ctx.flag(self.id, original, "graph JSON + library executors are gone: compile with `tvm.compile` "
-                          "and run with `tvm.relax.VirtualMachine(ex, dev)`")
-            self.ctx.handled(original.func, removed=False)
-            return updated
+            return self._create(original, updated)
         func = original.func
         if not isinstance(func, cst.Attribute):
             return updated
         method = func.attr.value
         receiver = func.value
-        if (self.graph_file and isinstance(receiver, cst.Name) and receiver.value not in self.modules
-                and self._legacy_call(original, method)):
-            self.ctx.flag(self.id, original, f"if `{receiver.value}` is a graph executor module (its creation was "
-                          "not recognised): it is a `tvm.relax.VirtualMachine` now: `set_input(\"main\", *inputs)`, "
-                          "`invoke_stateful(\"main\")`, `get_outputs(\"main\")`")
-            return updated
-        if isinstance(receiver, cst.Name) and receiver.value in self.modules:
+        shown = dotted_name(receiver)
+        if self.modules.holds(receiver):
             if method == "get_output":
                 return self._get_output(original, updated)
+            if method == "get_num_outputs" and not updated.args:
+                self.ctx.require_helper(COUNT_HELPER, COUNT_HELPER_CODE)
+                self.ctx.note(self.id, original, f"get_num_outputs() -> {COUNT_HELPER}(vm) (counts the outputs of "
+                              "the last invoke_stateful; Relay knew the count before any run)")
+                return cst.Call(func=cst.Name(COUNT_HELPER), args=[cst.Arg(updated.func.value)])
             if method == "benchmark":
                 return self._benchmark(original, updated)
             if method in GONE_METHODS:
                 self.ctx.flag(self.id, original, f"`{method}` is not on the Relax VM: {GONE_METHODS[method]}")
         elif (method == "time_evaluator" and isinstance(receiver, cst.Attribute) and receiver.attr.value == "module"
-              and isinstance(receiver.value, cst.Name) and receiver.value.value in self.modules):
+              and self.modules.holds(receiver.value)):
             return self._time_evaluator(original, updated)
+        elif (self.graph_file and shown is not None and self._legacy_call(original, method)
+              and not self.relax_vms.holds(receiver)):
+            self.ctx.flag(self.id, original, f"if `{shown}` is a graph executor module (its creation was "
+                          "not recognised): it is a `tvm.relax.VirtualMachine` now: `set_input(\"main\", *inputs)`, "
+                          "`invoke_stateful(\"main\")`, `get_outputs(\"main\")`")
         return updated
 
     @staticmethod
     def _legacy_call(call: cst.Call, method: str) -> bool:
         """A call that only makes sense on a graph executor module."""
-        if method in ("get_output", "get_num_outputs", "get_input"):
+        if method in ("get_output", "get_num_outputs", "get_input", "set_input_zero_copy"):
             return True
         if method == "set_input":
             first = call.args[0] if call.args else None
@@ -224,6 +262,19 @@ class GraphExecutor(Rule):
         self.ctx.handled(original.func)
         self.ctx.note(self.id, original, "GraphModule(lib[\"default\"](dev)) -> tvm.relax.VirtualMachine(lib, dev)")
         return cst.Call(func=self.ctx.reference("tvm.relax.VirtualMachine"), args=[cst.Arg(lib), cst.Arg(dev)])
+
+    def _create(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if self._create_parts(original) is None:
+            self.ctx.flag(self.id, original, "graph JSON + library executors are gone: build the model with "
+                          "`tvm.compile` (a Relay graph JSON and library cannot run on 0.27) and run it with "
+                          "`tvm.relax.VirtualMachine(ex, dev)`")
+            self.ctx.handled(original.func, removed=False)
+            return updated
+        lib, device = self._create_parts(updated)
+        self.ctx.handled(original.func)
+        self.ctx.note(self.id, original, "graph_executor.create(graph, lib, dev) -> tvm.relax.VirtualMachine(lib, dev)"
+                      " (the Executable holds the program and its constants)")
+        return cst.Call(func=self.ctx.reference("tvm.relax.VirtualMachine"), args=[cst.Arg(lib), cst.Arg(device)])
 
     # -- outputs and timing ------------------------------------------------------------------------
     def _get_output(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -251,15 +302,7 @@ class GraphExecutor(Rule):
             self.ctx.flag(self.id, original, "time with `vm.time_evaluator(\"invoke_stateful\", dev, number, "
                           "repeat)(\"main\")` (end_to_end / another function has no VM counterpart)")
             return updated
-        args = [cst.Arg(string_literal("invoke_stateful")), cst.Arg(bound.get("device"))]
-        for name, default in (("number", "5"), ("repeat", "5")):
-            value = bound.get(name)
-            args.append(arg(value if value is not None else cst.Integer(default), name))
-        for name in ("min_repeat_ms", "cooldown_interval_ms", "repeats_to_cooldown"):
-            value = bound.get(name)
-            if value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
-                args.append(arg(value, name))
-        timer = cst.Call(func=updated.func.with_changes(attr=cst.Name("time_evaluator")), args=args)
+        timer = vm_timer(updated.func.value, bound, string_literal("invoke_stateful"))
         self.ctx.note(self.id, original, "benchmark(...) -> time_evaluator(\"invoke_stateful\", ...)(\"main\") "
                       "(times the VM call with the inputs already set)")
         return cst.Call(func=timer, args=[cst.Arg(string_literal("main"))])
@@ -284,32 +327,33 @@ class GraphExecutor(Rule):
         return partial
 
     # -- set_input ... run() ---------------------------------------------------------------------------
-    def _inputs(self, call: cst.Call, method: str):
-        """``[(name, value)]`` of a set_input/run call, or a reason it cannot be merged."""
+    @staticmethod
+    def _inputs(call: cst.Call, method: str) -> list[InputItem] | str:
+        """The inputs a set_input/run call sets, or why they cannot be merged."""
         items = []
         args = list(call.args)
-        if method == "set_input":
+        if any(a.star == "*" for a in args):
+            return "`*args` inputs"
+        if method in SET_INPUT:
             positional = [a for a in args if a.keyword is None and not a.star]
             keywords = {a.keyword.value: a for a in args if a.keyword is not None}
+            if len(positional) > 2:
+                return "too many arguments"
             key = positional[0].value if positional else (keywords.pop("key").value if "key" in keywords else None)
             value = positional[1].value if len(positional) > 1 else (
                 keywords.pop("value").value if "value" in keywords else None)
-            if len(positional) > 2:
-                return "too many arguments"
             if key is not None:
-                name = string_value(key)
-                if name is None:
-                    return "an input named by a variable or an index (the VM matches inputs by position or name)"
                 if value is None:
                     return "set_input(name) without a value"
-                items.append((name, value))
+                items.append(InputItem(value, key))
             args = list(keywords.values()) + [a for a in args if a.star]
         for a in args:
             if a.star:
-                return "`**params`-style inputs (the VM rejects names that are not inputs of `main`)"
-            if a.keyword is None:
+                items.append(InputItem(a.value, splat=True))
+            elif a.keyword is None:
                 return "positional run() arguments"
-            items.append((a.keyword.value, a.value))
+            else:
+                items.append(InputItem(a.value, string_literal(a.keyword.value)))
         return items
 
     def rewrite_body(self, body: list) -> list:
@@ -319,20 +363,20 @@ class GraphExecutor(Rule):
         replace: dict[int, list] = {}
         for i, stmt in enumerate(body):
             call = _method_call(stmt)
-            if call is None or call[0] not in self.modules:
+            if call is None or not self.modules.holds(call[0]):
                 continue
-            vm, method, node = call
-            if method == "set_input":
-                pending.setdefault(vm, []).append(i)
+            receiver, method, node = call
+            key = dotted_name(receiver)
+            if method in SET_INPUT:
+                pending.setdefault(key, []).append(i)
             elif method == "run":
-                indices = pending.pop(vm, [])
-                replace.update(self._merge(body, vm, indices, i))
-        for vm, indices in pending.items():
+                replace.update(self._merge(body, receiver, pending.pop(key, []), i))
+        for key, indices in pending.items():
             for j in indices:
                 replace[j] = [self.ctx.flag_updated_statement(
                     self.id, body[j],
                     f"the Relax VM takes all inputs in one call: collect them and call "
-                    f"`{vm}.set_input(\"main\", *inputs)` then `{vm}.invoke_stateful(\"main\")` where `{vm}.run()` "
+                    f"`{key}.set_input(\"main\", *inputs)` then `{key}.invoke_stateful(\"main\")` where `{key}.run()` "
                     "was (no run() follows in this block)")]
         if not replace:
             return body
@@ -348,55 +392,75 @@ class GraphExecutor(Rule):
             out.extend(new)
         return out
 
-    def _merge(self, body: list, vm: str, indices: list[int], run_index: int) -> dict[int, list]:
+    def _merge(self, body: list, receiver: cst.BaseExpression, indices: list[int], run_index: int) -> dict[int, list]:
+        vm = dotted_name(receiver)
         items, problem = [], None
         for j in [*indices, run_index]:
             _, method, node = _method_call(body[j])
             got = self._inputs(node, method)
             if isinstance(got, str):
-                problem = got
+                problem = f"`{_code(node)}`: {got}"
                 break
             items.extend(got)
         if problem is None and items:
-            used = set().union(*(_names_in(v) for _, v in items))
+            used = set().union(*(_names_in(i.value) | (_names_in(i.key) if i.key is not None else set())
+                                 for i in items))
             for k in range(min(indices, default=run_index) + 1, run_index):
                 if k not in indices and _assigned_names(body[k]) & used:
-                    problem = "a value is reassigned between set_input and run()"
+                    problem = f"`{_code(body[k])}` reassigns a value between set_input and run()"
                     break
+        merged = None
+        if problem is None:
+            renamed, positions = pytorch_inputs(self.ctx) if "from_pytorch" in self.ctx.source else (False, None)
+            try:
+                merged = merge_inputs(items, bound=bound_params(self.ctx) if any(i.splat for i in items) else set(),
+                                      positions=positions, renamed=renamed)
+            except InputsNotMergeable as exc:
+                problem = str(exc)
         if problem is not None:
-            message = (f"cannot merge the inputs of `{vm}.run()`: {problem}; the Relax VM takes all inputs in one "
+            message = (f"cannot merge the inputs of `{vm}.run()` ({problem}); the Relax VM takes all inputs in one "
                        f"call: `{vm}.set_input(\"main\", ...)` then `{vm}.invoke_stateful(\"main\")`")
-            return {j: [self.ctx.flag_updated_statement(self.id, body[j], message)] for j in [*indices, run_index]}
+            return {run_index: [self.ctx.flag_updated_statement(self.id, body[run_index], message)]}
         run_stmt = body[run_index]
-        stateful = run_stmt.with_changes(body=[cst.Expr(self._vm_call(vm, "invoke_stateful", []))])
+        stateful = run_stmt.with_changes(body=[cst.Expr(vm_call(receiver, "invoke_stateful", []))])
         result = {j: [] for j in indices}
-        if not items:
-            if vm not in self.inputs_set:
+        original = self.ctx.original_statement(run_stmt) or run_stmt
+        dropped = ("; `**" + "`, `**".join(merged.dropped) + "` dropped: bound into the compiled module at build "
+                   "time (the graph executor ignored them)") if merged.dropped else ""
+        if not merged.args:
+            if dotted_name(receiver) not in self.inputs_set:
                 stateful = self.ctx.flag_updated_statement(
                     self.id, stateful, f"make sure the inputs were set with `{vm}.set_input(\"main\", ...)`: the "
                                        "Relax VM takes all inputs in one call")
+            elif dropped:
+                self.ctx.note(self.id, original, f"run() -> {vm}.invoke_stateful(\"main\"){dropped}")
             result[run_index] = [stateful]
             return result
-        merged: dict[str, cst.BaseExpression] = {}
-        for name, value in items:
-            merged[name] = value  # a later set_input of the same name wins, as in the graph executor
-        if len(merged) == 1:
-            args = [cst.Arg(next(iter(merged.values())))]
-            how = "one input, passed by position"
-        else:
-            args = [cst.Arg(cst.Dict([cst.DictElement(string_literal(k), v) for k, v in merged.items()]), star="**")]
-            how = f"{len(merged)} inputs passed by name: they must match the parameter names of `main`"
         set_input = cst.SimpleStatementLine(
-            body=[cst.Expr(self._vm_call(vm, "set_input", args))], leading_lines=run_stmt.leading_lines)
+            body=[cst.Expr(vm_call(receiver, "set_input", merged.args))], leading_lines=run_stmt.leading_lines)
         stateful = stateful.with_changes(leading_lines=[])
-        original = self.ctx.original_statement(run_stmt)
-        self.ctx.note(self.id, original or run_stmt,
+        self.ctx.note(self.id, original,
                       f"set_input(...) x{len(indices)} + run() -> {vm}.set_input(\"main\", ...) + "
-                      f"{vm}.invoke_stateful(\"main\") ({how})")
+                      f"{vm}.invoke_stateful(\"main\") ({merged.how}){dropped}")
         result[run_index] = [set_input, stateful]
         return result
 
-    @staticmethod
-    def _vm_call(vm: str, method: str, args: list[cst.Arg]) -> cst.Call:
-        return cst.Call(func=cst.Attribute(value=cst.Name(vm), attr=cst.Name(method)),
-                        args=[cst.Arg(string_literal("main")), *args])
+
+def vm_call(vm: cst.BaseExpression, method: str, args: list[cst.Arg]) -> cst.Call:
+    """``vm.method("main", *args)``."""
+    return cst.Call(func=cst.Attribute(value=vm, attr=cst.Name(method)),
+                    args=[cst.Arg(string_literal("main")), *args])
+
+
+def vm_timer(vm: cst.BaseExpression, bound, func_name: cst.BaseExpression) -> cst.Call:
+    """``vm.time_evaluator(func_name, device, number=.., repeat=.., ...)`` from the bound
+    arguments of a Relay ``benchmark`` call (Relay's defaults: number=5, repeat=5)."""
+    args = [cst.Arg(func_name), cst.Arg(bound.get("device"))]
+    for name, default in (("number", "5"), ("repeat", "5")):
+        value = bound.get(name)
+        args.append(arg(value if value is not None else cst.Integer(default), name))
+    for name in ("min_repeat_ms", "cooldown_interval_ms", "repeats_to_cooldown"):
+        value = bound.get(name)
+        if value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
+            args.append(arg(value, name))
+    return cst.Call(func=cst.Attribute(value=vm, attr=cst.Name("time_evaluator")), args=args)

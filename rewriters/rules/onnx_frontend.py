@@ -12,6 +12,13 @@ weights were constants and ``params`` was already ``{}`` (frontend/onnx.py at v0
 Relax embeds them as constants too. ``sanitize_input_names=False`` keeps the ONNX
 input names (``input.1``), so code that feeds inputs by name keeps working.
 
+With ``freeze_params=False`` Relay returned the weights in ``params`` (by initializer
+name) and ``main`` took them as parameters. Relax does the same with
+``keep_params_in_input=True``, except that the arrays sit in ``main``'s ``"params"``
+attribute; a small helper detaches them into Relay's ``{name: array}`` form, so
+``relay.build(mod, params=params)`` (-> ``BindParams``), ``save_param_dict(params)``
+or ``set_input(**params)`` keep their meaning.
+
 Safety: behaviour-changing, see ``behaviour_change``.
 """
 
@@ -24,6 +31,17 @@ from rewriters.registry import Safety, register
 from rewriters.rules._frontend import FrontendRule
 
 PARAMS = ["model", "shape", "dtype", "opset", "freeze_params", "convert_config", "export_node_renamed_model_path"]
+HELPER = "tvm_migrate_named_params"
+HELPER_CODE = f'''def {HELPER}(mod):
+    """(mod, {{name: weight}}) as Relay's from_onnx(freeze_params=False) returned them, from a Relax import
+    made with keep_params_in_input=True: main keeps taking the weights as parameters (tvm-migrate)."""
+    from tvm.relax.frontend import detach_params
+
+    mod, detached = detach_params(mod)
+    weights = detached.get("main", [])
+    params = mod["main"].params
+    return mod, dict(zip([p.name for p in params[len(params) - len(weights):]], weights))
+'''
 
 
 @register
@@ -34,8 +52,7 @@ class OnnxFrontend(FrontendRule):
     safety = Safety.BEHAVIOUR_CHANGING
     behaviour_change = (
         "the module is Relax, compiled by the Relax pipeline (results agree to float tolerance, speed "
-        "differs); freeze_params=False no longer yields the weights in `params` (it is `{}`); "
-        "convert_config / export_node_renamed_model_path are dropped"
+        "differs); convert_config / export_node_renamed_model_path are dropped"
     )
     summary = "relay.frontend.from_onnx -> tvm.relax.frontend.onnx.from_onnx, (mod, params) return adapted"
     upstream = "Relay removal after v0.19; tvm.relax.frontend.onnx.from_onnx"
@@ -61,10 +78,12 @@ class OnnxFrontend(FrontendRule):
                 args.append(a if a.keyword is None and name in bound.positional and len(args) == PARAMS.index(name)
                             else keyword_arg(a, new_name))
         freeze = bound.get("freeze_params")
-        if freeze is not None and not is_literal(freeze, True):
-            notes.append("freeze_params=False is dropped: Relax embeds the weights as constants and `params` "
-                         "is `{}` (pass keep_params_in_input=True and use relax.frontend.detach_params if you "
-                         "need them as inputs)")
+        frozen = freeze is None or is_literal(freeze, True)
+        if not frozen:
+            keep = cst.Name("True") if is_literal(freeze, False) else cst.UnaryOperation(
+                cst.Not(), freeze.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                if isinstance(freeze, (cst.BooleanOperation, cst.Comparison, cst.IfExp)) else freeze)
+            args.append(arg(keep, "keep_params_in_input"))
         for dropped in ("convert_config", "export_node_renamed_model_path"):
             if dropped in bound:
                 notes.append(f"`{dropped}` has no Relax counterpart and is dropped")
@@ -72,9 +91,17 @@ class OnnxFrontend(FrontendRule):
         func = self.ctx.reference("tvm.relax.frontend.onnx.from_onnx", module="tvm.relax.frontend.onnx")
         new_call = with_args(updated, args, func=func)
         self.ctx.handled(original.func)
-        message = ("ONNX import through Relax: the module comes back alone, so `params` is `{}` (weights are "
-                   "constants, as with Relay's default freeze_params=True); ONNX input names are kept")
+        if frozen:
+            message = ("ONNX import through Relax: the module comes back alone, so `params` is `{}` (weights are "
+                       "constants, as with Relay's default freeze_params=True); ONNX input names are kept")
+        else:
+            message = ("ONNX import through Relax with keep_params_in_input=True: `main` takes the weights as "
+                       f"parameters and {HELPER} returns them by name, as Relay's freeze_params=False did; ONNX "
+                       "input names are kept")
         if notes:
             message += "; " + "; ".join(notes)
         self.ctx.note(self.id, original, message)
-        return self.with_empty_params(original, new_call)
+        if frozen:
+            return self.with_empty_params(original, new_call)
+        self.ctx.require_helper(HELPER, HELPER_CODE)
+        return cst.Call(func=cst.Name(HELPER), args=[cst.Arg(new_call)])

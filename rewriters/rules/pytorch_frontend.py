@@ -9,8 +9,14 @@ keep_params_as_input=False, unwrap_unit_return_tuple=False, ...)``.
 Rewrite, only where the traced module is visible (``traced = torch.jit.trace(model,
 example)`` in the same file): the call becomes
 ``tvm.relax.frontend.torch.from_exported_program(torch.export.export(model, (example,)),
-unwrap_unit_return_tuple=True), {}``. Elsewhere (``torch.jit.script``, a loaded
-TorchScript file, a custom convert map) the call is flagged with that recipe.
+unwrap_unit_return_tuple=True), {}`` (``example`` stays as it is when it is a tuple).
+Elsewhere (``torch.jit.script``, a loaded TorchScript file, a custom convert map) the
+call is flagged with that recipe.
+
+Input names: Relay named the inputs after ``input_infos``; Relax names them after
+``forward()``'s parameters. Code that feeds a graph executor by name is rewritten to pass
+the inputs by position in ``input_infos`` order when those names can be read from the
+file (a literal list, or a name assigned one), and flagged otherwise (graph-executor).
 
 Safety: behaviour-changing: ``torch.export`` traces the Python module again (it can
 fail where ``jit.trace`` worked), inputs are named after ``forward``'s parameters
@@ -67,6 +73,26 @@ class PytorchFrontend(FrontendRule):
             return
         self.traced[node.targets[0].target.value] = (positional[0].value, positional[1].value)
 
+    def _export_args(self, example: cst.BaseExpression) -> cst.BaseExpression:
+        """torch.export's ``args`` tuple for ``torch.jit.trace``'s ``example_inputs``
+        (a tuple of inputs, or one tensor that jit.trace wraps in a tuple)."""
+        if isinstance(example, cst.Tuple):
+            return example
+        if isinstance(example, cst.List):
+            return cst.Tuple(elements=[e.with_changes(comma=cst.Comma()) if i == 0 and len(example.elements) == 1
+                                       else e for i, e in enumerate(example.elements)])
+        values = self.ctx.index.assigned.get(example.value, []) if isinstance(example, cst.Name) else [example]
+        if values and all(isinstance(v, cst.Tuple) for v in values):
+            return example
+        if values and not any(isinstance(v, (cst.Tuple, cst.List, cst.Name, cst.Subscript)) for v in values):
+            return cst.Tuple(elements=[cst.Element(example, comma=cst.Comma())])
+        # unknown: jit.trace accepted a tensor or a tuple
+        return cst.IfExp(
+            test=cst.Call(func=cst.Name("isinstance"), args=[cst.Arg(example), cst.Arg(cst.Tuple(
+                [cst.Element(cst.Name("tuple")), cst.Element(cst.Name("list"))]))]),
+            body=cst.Call(func=cst.Name("tuple"), args=[cst.Arg(example)]),
+            orelse=cst.Tuple(elements=[cst.Element(example, comma=cst.Comma())]))
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if not self.matches(original):
             return updated
@@ -82,8 +108,7 @@ class PytorchFrontend(FrontendRule):
             self.ctx.handled(original.func, removed=False)
             return updated
         model, example = traced
-        example_args = example if isinstance(example, cst.Tuple) else cst.Tuple(
-            elements=[cst.Element(example, comma=cst.Comma())])
+        example_args = self._export_args(example)
         export = cst.Call(func=self.ctx.reference("torch.export.export", module="torch.export"),
                           args=[cst.Arg(model), cst.Arg(example_args)])
         func = self.ctx.reference("tvm.relax.frontend.torch.from_exported_program", module="tvm.relax.frontend.torch")

@@ -4,11 +4,16 @@ Upstream: Relay was removed after v0.19. ``tvm.compile(mod, target, *,
 relax_pipeline="default", tir_pipeline="default")`` (python/tvm/driver/build_module.py)
 builds a Relax VM ``Executable``. Relay took ``params=`` and bound them by name; in
 Relax that is ``relax.transform.BindParams("main", params)(mod)`` (a no-op for ``{}``).
-``target_host=`` becomes ``tvm.target.Target(target, host=...)``. There is no AOT
-executor, C runtime or memory-pool option: those arguments are flagged. Relay-only
-``PassContext`` config keys (``relay.*``) raise in 0.27 (the key list is
-``tvm.transform.PassContext.list_configs()``) and are removed. ``relay.build_config``
-is ``tvm.transform.PassContext``.
+``target_host=`` becomes ``tvm.target.Target(target, host=...)``.
+``executor=Executor("graph"[, {"link-params": ...}])`` is dropped (the Executable embeds
+the constants anyway); ``runtime=Runtime("cpp", {"system-lib": True})`` becomes
+``tvm.relax.build(..., system_lib=True)``. The AOT executor, the C runtime (``crt``),
+other executor/runtime options and USMP memory pools have no 0.27 counterpart: flagged.
+The deprecated ``graph, lib, params = relay.build(...)`` becomes ``graph, lib, params =
+None, tvm.compile(...), {}`` when ``graph`` is only handed to ``graph_executor.create``
+(which graph-executor turns into a VM). Relay-only ``PassContext`` config keys
+(``relay.*``) raise in 0.27 (the key list is ``tvm.transform.PassContext.list_configs()``)
+and are removed. ``relay.build_config`` is ``tvm.transform.PassContext``.
 
 Safety: behaviour-changing: the Relax default pipeline optimises differently from
 Relay's ``opt_level=3`` (same results to float tolerance, different speed; untuned CPU
@@ -23,18 +28,20 @@ import libcst as cst
 
 from rewriters.calls import UnboundCall, arg, bind_args, is_literal, string_literal, string_value, with_args
 from rewriters.registry import Move, Rule, Safety, register
-
-BUILD = ("tvm.relay.build", "tvm.relay.build_module.build")
-VM_COMPILE = ("tvm.relay.vm.compile", "tvm.relay.backend.vm.compile")
-BUILD_PARAMS = ["ir_mod", "target", "target_host", "executor", "runtime", "workspace_memory_pools",
-                "constant_memory_pools", "params", "mod_name"]
-VM_PARAMS = ["mod", "target", "target_host", "params"]
+from rewriters.rules._flow import BUILD, BUILD_PARAMS, GRAPH_CREATE, VM_COMPILE, VM_PARAMS, three_tuple_targets
+from rewriters.tracking import TrackedValues
 FACTORY_METHODS = {
     "get_graph_json": "there is no graph JSON: the VM Executable holds the program (`ex.as_text()` to inspect it)",
     "get_params": "params are bound into the module at compile time (BindParams); there is no params blob",
     "get_lib": "the Executable is the library: call `export_library` on it",
     "get_executor_config": "there is no executor config in Relax",
     "get_devices": "pass devices to `tvm.relax.VirtualMachine(ex, dev)`",
+}
+VM_EXECUTABLE_METHODS = {
+    "save": "Relay VM bytecode is gone: `exe.export_library(path)`, then "
+            "`tvm.relax.VirtualMachine(tvm.runtime.load_module(path), dev)`",
+    "move_late_bound_consts": "the Executable keeps its constants: export it with `export_library`",
+    "load_late_bound_consts": "the Executable keeps its constants: export it with `export_library`",
 }
 _PASS_CONTEXT = ("tvm.transform.PassContext", "tvm.ir.transform.PassContext")
 
@@ -61,13 +68,23 @@ class RelayBuild(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.factories: set[str] = set()
+        self.factories = TrackedValues(ctx)  # Relay build results (graph-executor factories)
+        self.vm_executables = TrackedValues(ctx)  # relay.vm.compile results
+        self._three: dict[int, list[cst.Name]] = {}  # id(build call) -> its graph, lib, params targets
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call) and self.ctx.resolve(node.value.func) in BUILD:
-            for t in node.targets:
-                if isinstance(t.target, cst.Name):
-                    self.factories.add(t.target.value)
+        if not isinstance(node.value, cst.Call):
+            return
+        qual = self.ctx.resolve(node.value.func)
+        tracked = self.factories if qual in BUILD else self.vm_executables if qual in VM_COMPILE else None
+        if tracked is None:
+            return
+        for t in node.targets:
+            tracked.bind(t.target)
+        target = node.targets[0].target
+        if (qual in BUILD and len(node.targets) == 1 and isinstance(target, (cst.Tuple, cst.List))
+                and len(target.elements) == 3 and three_tuple_targets(self.ctx, node.value) is not None):
+            self._three[id(node.value)] = [e.value for e in target.elements]
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         qual = self.ctx.resolve(original.func)
@@ -78,10 +95,14 @@ class RelayBuild(Rule):
         if qual in _PASS_CONTEXT:
             return self._pass_context(original, updated)
         func = original.func
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                and func.value.value in self.factories and func.attr.value in FACTORY_METHODS):
-            self.ctx.flag(self.id, original, f"`{func.attr.value}()` of Relay's build result is gone: "
-                          + FACTORY_METHODS[func.attr.value])
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in FACTORY_METHODS and self.factories.holds(func.value):
+                self.ctx.flag(self.id, original, f"`{method}()` of Relay's build result is gone: "
+                              + FACTORY_METHODS[method])
+            elif method in VM_EXECUTABLE_METHODS and self.vm_executables.holds(func.value):
+                self.ctx.flag(self.id, original, f"`{method}()` of a Relay VM executable: "
+                              + VM_EXECUTABLE_METHODS[method])
         return updated
 
     def _build(self, original: cst.Call, updated: cst.Call, params: list[str], shown: str):
@@ -94,16 +115,28 @@ class RelayBuild(Rule):
         for name in ("workspace_memory_pools", "constant_memory_pools"):
             if name in bound and not is_literal(bound.get(name), None):
                 problems.append(f"`{name}` (USMP memory pools) has no Relax counterpart")
-        executor = bound.get("executor")
-        if executor is not None and not self._is_default_kind(executor, "graph"):
-            problems.append("only the Relax VM exists in 0.27 (no AOT executor)")
-        runtime = bound.get("runtime")
-        if runtime is not None and not self._is_default_kind(runtime, "cpp"):
-            problems.append("the C runtime / system-lib options have no `tvm.compile` counterpart "
-                            "(`tvm.relax.build(..., system_lib=True)` covers system-lib)")
+        executor = self._kind(bound.get("executor"), "graph", {"link-params"})
+        if executor is None:
+            problems.append("only the Relax VM exists in 0.27 (no AOT executor)"
+                            if self._kind_name(bound.get("executor")) == "aot"
+                            else "graph executor options other than link-params have no 0.27 counterpart")
+        runtime = self._kind(bound.get("runtime"), "cpp", {"system-lib"})
+        if runtime is None:
+            problems.append("the C runtime (crt) is gone in 0.27"
+                            if self._kind_name(bound.get("runtime")) == "crt"
+                            else "runtime options other than system-lib have no 0.27 counterpart")
+        graph_uses = self._other_graph_uses(original)
+        if graph_uses:
+            problems.append(f"the graph JSON `{graph_uses}` is used beyond `graph_executor.create`: there is no graph "
+                            "JSON in 0.27 (the Executable holds the program; save it with `export_library`)")
         if problems:
             self._flag(original, f"{shown}: " + "; ".join(problems))
             return updated
+        system_lib = runtime is not None and runtime.get("system-lib")
+        original_bound = bind_args(original, params)
+        for option in (original_bound.get("executor"), original_bound.get("runtime")):
+            if isinstance(option, cst.Call):
+                self.ctx.handled(option.func)
         mod = bound.args[params[0]].value
         param_expr = bound.get("params")
         binds = param_expr is not None and not is_literal(param_expr, None)
@@ -128,20 +161,71 @@ class RelayBuild(Rule):
         extra = ""
         if mod_name is not None and string_value(mod_name) != "default":
             extra = "; `mod_name` is dropped (a VM Executable has no module name)"
-        new_call = with_args(updated, args, func=self.ctx.reference("tvm.compile"))
+        builder = "tvm.compile"
+        if system_lib:
+            args.append(arg(system_lib, "system_lib"))
+            builder = "tvm.relax.build"
+            extra += "; the system-lib runtime -> tvm.relax.build(..., system_lib=...)"
+        elif executor is not None and executor.get("link-params") is not None:
+            extra += "; link-params is dropped (the Executable embeds the constants)"
+        new_call = with_args(updated, args, func=self.ctx.reference(builder))
         self.ctx.handled(original.func)
-        self.ctx.note(self.id, original, f"{shown} -> tvm.compile (Relax VM Executable"
+        three = self._three.get(id(original))
+        if three is not None:
+            extra += (f"; `{three[0].value}` (graph JSON) is None and `{three[2].value}` is {{}}: the Executable "
+                      "holds the program and its constants")
+        self.ctx.note(self.id, original, f"{shown} -> {builder} (Relax VM Executable"
                       + (", params bound with relax.transform.BindParams" if binds else "")
                       + "); the Relax default pipeline replaces Relay's" + extra)
+        if three is not None:
+            return cst.Tuple([cst.Element(cst.Name("None")), cst.Element(new_call), cst.Element(cst.Dict([]))],
+                             lpar=[], rpar=[])
         return new_call
 
-    def _is_default_kind(self, node: cst.BaseExpression, kind: str) -> bool:
-        """``Executor("graph")`` / ``Runtime("cpp")`` without options (or just the string)."""
-        if string_value(node) == kind:
-            return True
-        if isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None:
-            return string_value(node.args[0].value) == kind
-        return False
+    def _other_graph_uses(self, call: cst.Call) -> str | None:
+        """For ``graph, lib, params = relay.build(...)``: the name ``graph`` when it is
+        used other than as the graph argument of ``graph_executor.create``."""
+        three = self._three.get(id(call))
+        if three is None:
+            return None
+        graph = three[0]
+        allowed = {id(graph)}
+        for _, create in self.ctx.index.calls_to(GRAPH_CREATE):
+            first = create.args[0].value if create.args and create.args[0].keyword is None else None
+            if isinstance(first, cst.Name):
+                allowed.add(id(first))
+        uses = [n for n in self.ctx.index.names.get(graph.value, ()) if id(n) not in allowed]
+        return graph.value if uses else None
+
+    @staticmethod
+    def _kind_name(node: cst.BaseExpression | None) -> str | None:
+        if isinstance(node, cst.Call) and node.args:
+            return string_value(node.args[0].value)
+        return string_value(node)
+
+    @staticmethod
+    def _kind(node: cst.BaseExpression | None, kind: str, options: set[str]) -> dict | None:
+        """The options of ``Executor("graph"[, {...}])`` / ``Runtime("cpp"[, {...}])`` (or
+        just the kind's string, or no argument) as ``{key: value expr}``; None for another
+        kind or options other than ``options`` in a literal dict."""
+        if node is None or is_literal(node, None) or string_value(node) == kind:
+            return {}
+        if not isinstance(node, cst.Call) or not node.args or any(a.star for a in node.args):
+            return None
+        if string_value(node.args[0].value) != kind or node.args[0].keyword is not None or len(node.args) > 2:
+            return None
+        if len(node.args) == 1:
+            return {}
+        opts = node.args[1].value
+        if not isinstance(opts, cst.Dict):
+            return None
+        found = {}
+        for element in opts.elements:
+            key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+            if key not in options:
+                return None
+            found[key] = element.value
+        return found
 
     def _flag(self, original: cst.Call, message: str) -> None:
         self.ctx.flag(self.id, original, message + ": compile with `tvm.compile(relax.transform.BindParams("

@@ -9,7 +9,8 @@ tag names still work. ``tvm.compile(target=<dict>)`` fails in 0.27.0
 Strings are rewritten where they are targets: the target argument of
 ``relay.build``/``tvm.build``/``tvm.compile``/``relay.create_executor``/
 ``relay.vm.compile``, ``tvm.target.Target(...)`` (and its ``host``), and values
-assigned to a variable whose name contains ``target``. Attribute types come from
+assigned to a variable, passed as a keyword argument or given as a parameter default
+whose name contains ``target``. Attribute types come from
 ``TargetKind.options_from_name`` of the installed 0.27 (``ATTR_TYPES``, checked by the
 tests); an option a kind does not have in 0.27 (``-system-lib``, ``-link-params``,
 ``-executor=aot``) is flagged instead.
@@ -177,9 +178,19 @@ class TargetString(Rule):
             if "target" in name.lower():
                 self._mark(node.value, False)
 
+    def visit_Param(self, node: cst.Param) -> None:
+        # def build(mod, target="llvm -mcpu=..."):
+        if node.default is not None and "target" in node.name.value.lower():
+            self._mark(node.default, False)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        # Classifier(path, target="llvm -mcpu=...")
+        if node.keyword is not None and "target" in node.keyword.value.lower():
+            self._mark(node.value, False)
+
     def _mark(self, node: cst.BaseExpression, in_target: bool) -> None:
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            self._targets[id(node)] = in_target
+            self._targets.setdefault(id(node), in_target)  # the first (most specific) context wins
 
     def _rewrite(self, original, updated):
         if id(original) not in self._targets:

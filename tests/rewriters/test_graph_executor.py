@@ -1,7 +1,10 @@
 import pytest
 from codemod_harness import assert_rewrite, assert_unchanged, only, severities
 
-from rewriters.rules.graph_executor import HELPER_CODE
+from codemod_harness import rules
+
+from rewriters.engine import rewrite_source
+from rewriters.rules.graph_executor import COUNT_HELPER_CODE, HELPER_CODE
 
 RULE = "graph-executor"
 HEAD = "import tvm\nfrom tvm.contrib import graph_executor\n"
@@ -34,7 +37,7 @@ def test_several_inputs_by_name_in_any_order():
         "    m.run()\n",
         HEAD + "def run(lib, a, b):\n"
         "    m = tvm.relax.VirtualMachine(lib, tvm.cpu(0))\n"
-        "    m.set_input(\"main\", **{\"b\": b, \"a\": a})\n"
+        "    m.set_input(\"main\", b=b, a=a)\n"
         "    m.invoke_stateful(\"main\")\n",
         RULE,
     )
@@ -98,41 +101,46 @@ def test_run_without_any_inputs_flagged():
     assert [sev for _, sev in severities(findings)].count("error") == 1
 
 
-def test_star_params_flagged():
+def test_star_params_kept_when_not_bound_at_build():
     findings = assert_rewrite(
         HEAD + "m = graph_executor.GraphModule(lib['default'](dev))\nm.set_input('x', x)\nm.set_input(**params)\nm.run()\n",
-        HEAD + "m = tvm.relax.VirtualMachine(lib, dev)\n"
-        + "".join(
-            "# TODO(tvm-migrate graph-executor): cannot merge the inputs of `m.run()`: `**params`-style inputs (the VM "
-            "rejects names that are not inputs of `main`); the Relax VM takes all inputs in one call: "
-            "`m.set_input(\"main\", ...)` then `m.invoke_stateful(\"main\")`\n" + line
-            for line in ["m.set_input('x', x)\n", "m.set_input(**params)\n", "m.run()\n"]
-        ),
+        HEAD + "m = tvm.relax.VirtualMachine(lib, dev)\nm.set_input(\"main\", x, **params)\nm.invoke_stateful(\"main\")\n",
         RULE,
     )
-    assert [sev for _, sev in severities(findings)].count("error") == 3
+    assert severities(findings) == [(RULE, "warning"), (RULE, "warning")]
 
 
-def test_value_reassigned_between_set_input_and_run_flagged():
+def test_star_params_bound_at_build_dropped():
+    findings = assert_rewrite(
+        "import tvm\nfrom tvm import relay\nfrom tvm.contrib import graph_executor\n"
+        "lib = relay.build(mod, 'llvm', params=params)\n"
+        "m = graph_executor.GraphModule(lib['default'](dev))\nm.set_input(**params)\nm.set_input('x', x)\nm.run()\n",
+        "import tvm\nfrom tvm import relay\nfrom tvm.contrib import graph_executor\n"
+        "lib = relay.build(mod, 'llvm', params=params)\n"
+        "m = tvm.relax.VirtualMachine(lib, dev)\nm.set_input(\"main\", x)\nm.invoke_stateful(\"main\")\n",
+        RULE,
+    )
+    assert "`**params` dropped: bound into the compiled module" in findings[-1].message
+
+
+def test_value_reassigned_between_set_input_and_run_flagged_once():
     findings = assert_rewrite(
         HEAD + "m = graph_executor.GraphModule(lib['default'](dev))\nm.set_input('x', x)\nx = 2\nm.run()\n",
-        HEAD + "m = tvm.relax.VirtualMachine(lib, dev)\n"
-        + "".join(
-            "# TODO(tvm-migrate graph-executor): cannot merge the inputs of `m.run()`: a value is reassigned between "
-            "set_input and run(); the Relax VM takes all inputs in one call: `m.set_input(\"main\", ...)` then "
-            "`m.invoke_stateful(\"main\")`\n" + line if line != "x = 2\n" else line
-            for line in ["m.set_input('x', x)\n", "x = 2\n", "m.run()\n"]
-        ),
+        HEAD + "m = tvm.relax.VirtualMachine(lib, dev)\nm.set_input('x', x)\nx = 2\n"
+        "# TODO(tvm-migrate graph-executor): cannot merge the inputs of `m.run()` (`x = 2` reassigns a value between "
+        "set_input and run()); the Relax VM takes all inputs in one call: `m.set_input(\"main\", ...)` then "
+        "`m.invoke_stateful(\"main\")`\nm.run()\n",
         RULE,
     )
-    assert len(only(findings, RULE)) == 3
+    assert severities(only(findings, RULE)) == [(RULE, "warning"), (RULE, "error")]
 
 
 def test_create_and_gone_methods_flagged():
     findings = assert_rewrite(
         HEAD + "m = graph_executor.create(graph, lib, dev)\n",
-        HEAD + "# TODO(tvm-migrate graph-executor): graph JSON + library executors are gone: compile with "
-        "`tvm.compile` and run with `tvm.relax.VirtualMachine(ex, dev)`\nm = graph_executor.create(graph, lib, dev)\n",
+        HEAD + "# TODO(tvm-migrate graph-executor): graph JSON + library executors are gone: build the model with "
+        "`tvm.compile` (a Relay graph JSON and library cannot run on 0.27) and run it with "
+        "`tvm.relax.VirtualMachine(ex, dev)`\nm = graph_executor.create(graph, lib, dev)\n",
         RULE,
     )
     assert severities(findings) == [(RULE, "error")]
@@ -165,3 +173,117 @@ def test_unrecognised_module_flagged_not_silently_left():
         RULE,
     )
     assert ("graph-executor", "error") in severities(findings)
+
+
+@pytest.mark.parametrize("sets, merged", [
+    # names that are not identifiers (or are keywords, or set_input's own parameter) stay a dict
+    ("m.set_input('input.1', a)\nm.set_input('class', b)\n", "m.set_input(\"main\", **{\"input.1\": a, \"class\": b})\n"),
+    ("m.set_input('func_name', a)\nm.set_input('b', b)\n", "m.set_input(\"main\", **{\"func_name\": a, \"b\": b})\n"),
+    # by index: positional, in index order
+    ("m.set_input(1, b)\nm.set_input(0, a)\n", "m.set_input(\"main\", a, b)\n"),
+    # one input named by a variable (the from_tflite tutorial): by position
+    ("m.set_input(input_name, tvm.nd.array(a))\n", "m.set_input(\"main\", tvm.nd.array(a))\n"),
+    # several, one named by a variable: a dict keyed by that variable
+    ("m.set_input(name_a, a)\nm.set_input('b', b)\n", "m.set_input(\"main\", **{name_a: a, \"b\": b})\n"),
+    # the same input twice: the later value wins, as in the graph executor
+    ("m.set_input('a', a)\nm.set_input('b', b)\nm.set_input('a', c)\n", "m.set_input(\"main\", b=b, a=c)\n"),
+    ("m.set_input_zero_copy('a', a)\nm.set_input('b', b)\n", "m.set_input(\"main\", a=a, b=b)\n"),
+])
+def test_merged_input_styles(sets, merged):
+    assert_rewrite(
+        HEAD + "m = graph_executor.GraphModule(lib['default'](dev))\n" + sets + "m.run()\n",
+        HEAD + "m = tvm.relax.VirtualMachine(lib, dev)\n" + merged + "m.invoke_stateful(\"main\")\n",
+        RULE,
+    )
+
+
+def test_index_and_name_mixed_flagged():
+    findings = assert_rewrite(
+        HEAD + "m = graph_executor.GraphModule(lib['default'](dev))\nm.set_input(0, a)\nm.set_input('b', b)\nm.run()\n",
+        HEAD + "m = tvm.relax.VirtualMachine(lib, dev)\nm.set_input(0, a)\nm.set_input('b', b)\n"
+        "# TODO(tvm-migrate graph-executor): cannot merge the inputs of `m.run()` (inputs are set both by index and by "
+        "name); the Relax VM takes all inputs in one call: `m.set_input(\"main\", ...)` then "
+        "`m.invoke_stateful(\"main\")`\nm.run()\n",
+        RULE,
+    )
+    assert severities(only(findings, RULE))[-1] == (RULE, "error")
+
+
+PT_HEAD = ("import torch\nimport tvm\nfrom tvm import relay\nfrom tvm.contrib import graph_executor\n"
+           "tr = torch.jit.trace(model, (x, y))\n")
+
+
+def test_pytorch_inputs_fed_by_input_infos_name_become_positional():
+    # Relax names the inputs after forward()'s parameters: the input_infos order decides
+    src = (PT_HEAD + "infos = [('input0', (1, 4)), ('input1', (1, 3))]\n"
+           "mod, params = relay.frontend.from_pytorch(tr, infos)\n"
+           "m = graph_executor.GraphModule(lib['default'](dev))\n"
+           "m.set_input('input1', b)\nm.set_input('input0', a)\nm.run()\n")
+    out = rewrite_source(src, rules(RULE), path="t.py").codes[0]
+    assert "m.set_input(\"main\", a, b)\nm.invoke_stateful(\"main\")\n" in out
+
+
+def test_pytorch_inputs_with_unreadable_input_infos_flagged():
+    src = (PT_HEAD + "mod, params = relay.frontend.from_pytorch(tr, make_infos())\n"
+           "m = graph_executor.GraphModule(lib['default'](dev))\n"
+           "m.set_input('input1', b)\nm.set_input('input0', a)\nm.run()\n")
+    out = rewrite_source(src, rules(RULE), path="t.py")
+    (error,) = [f for f in out.findings if f.severity.value == "error"]
+    assert "the PyTorch importer names the inputs after forward()'s parameters" in error.message
+    assert "m.run()" in out.codes[0]
+
+
+def test_create_after_three_tuple_build_becomes_vm():
+    assert_rewrite(
+        "import tvm\nfrom tvm import relay\nfrom tvm.contrib import graph_executor\n"
+        "graph, lib, params = relay.build(mod, 'llvm', params=params)\n"
+        "m = graph_executor.create(graph, lib, dev)\nm.set_input(**params)\nm.set_input('x', x)\nm.run()\n"
+        "n = m.get_num_outputs()\n",
+        "import tvm\nfrom tvm import relay\nfrom tvm.contrib import graph_executor\n"
+        + "\n\n" + COUNT_HELPER_CODE + "\n\n"
+        "graph, lib, params = relay.build(mod, 'llvm', params=params)\n"
+        "m = tvm.relax.VirtualMachine(lib, dev)\nm.set_input(\"main\", x)\nm.invoke_stateful(\"main\")\n"
+        "n = tvm_migrate_graph_num_outputs(m)\n",
+        RULE,
+    )
+
+
+def test_module_in_self_attribute_is_followed_across_methods():
+    assert_rewrite(
+        HEAD + "class Runner:\n"
+        "    def __init__(self, lib, dev):\n"
+        "        self.module = graph_executor.GraphModule(lib['default'](dev))\n"
+        "    def __call__(self, x):\n"
+        "        self.module.set_input('data', x)\n"
+        "        self.module.run()\n"
+        "        return self.module.get_output(0)\n",
+        HEAD + HELPER + "class Runner:\n"
+        "    def __init__(self, lib, dev):\n"
+        "        self.module = tvm.relax.VirtualMachine(lib, dev)\n"
+        "    def __call__(self, x):\n"
+        "        self.module.set_input(\"main\", x)\n"
+        "        self.module.invoke_stateful(\"main\")\n"
+        "        return tvm_migrate_graph_output(self.module, 0)\n",
+        RULE,
+    )
+
+
+def test_same_name_in_another_function_is_not_the_module():
+    # `m` of use() is a parameter: not the GraphModule of make(); flagged, not rewritten
+    findings = assert_rewrite(
+        HEAD + "def make(lib):\n    m = graph_executor.GraphModule(lib['default'](dev))\n    m.set_input('x', 1)\n"
+        "    m.run()\n\ndef use(m):\n    m.run()\n    m.set_input('x', 2)\n",
+        HEAD + "def make(lib):\n    m = tvm.relax.VirtualMachine(lib, dev)\n    m.set_input(\"main\", 1)\n"
+        "    m.invoke_stateful(\"main\")\n\ndef use(m):\n    m.run()\n"
+        "    # TODO(tvm-migrate graph-executor): if `m` is a graph executor module (its creation was not recognised): it "
+        "is a `tvm.relax.VirtualMachine` now: `set_input(\"main\", *inputs)`, `invoke_stateful(\"main\")`, "
+        "`get_outputs(\"main\")`\n    m.set_input('x', 2)\n",
+        RULE,
+    )
+    assert severities(only(findings, RULE))[-1] == (RULE, "error")
+
+
+def test_local_rebinding_hides_the_module_level_module():
+    assert_unchanged(
+        "import tvm\nm = tvm.relax.VirtualMachine(ex, dev)\ndef f():\n    m = Other()\n    m.set_input('x', 1)\n"
+        "    m.run()\n", RULE)

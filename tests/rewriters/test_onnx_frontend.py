@@ -1,6 +1,8 @@
 import pytest
 from codemod_harness import assert_rewrite, assert_unchanged, severities
 
+from rewriters.rules.onnx_frontend import HELPER_CODE
+
 RULE = "onnx-frontend"
 HEAD = "import tvm\nfrom tvm import relay\n"
 NEW = "import tvm\nimport tvm.relax.frontend.onnx\nfrom tvm import relay\n"
@@ -52,13 +54,30 @@ def test_rewrites(name):
     assert severities(findings) == [(RULE, "warning")]
 
 
-def test_freeze_params_false_warns():
+NAMED = "\n\n" + HELPER_CODE + "\n\n"
+
+
+def test_freeze_params_false_returns_the_weights_by_name():
     findings = assert_rewrite(
         HEAD + "mod, params = relay.frontend.from_onnx(model, shapes, freeze_params=False)\n",
-        NEW + "mod, params = tvm.relax.frontend.onnx.from_onnx(model, shapes, sanitize_input_names=False), {}\n",
+        NEW + NAMED + "mod, params = tvm_migrate_named_params(tvm.relax.frontend.onnx.from_onnx(model, shapes, "
+        "keep_params_in_input=True, sanitize_input_names=False))\n",
         RULE,
     )
-    assert "freeze_params=False is dropped" in findings[0].message
+    assert "keep_params_in_input=True" in findings[0].message
+
+
+@pytest.mark.parametrize("flag, keep", [
+    ("freeze_params=frozen", "keep_params_in_input=not frozen"),
+    ("freeze_params=a or b", "keep_params_in_input=not (a or b)"),
+])
+def test_freeze_params_variable_negated(flag, keep):
+    assert_rewrite(
+        HEAD + f"res = relay.frontend.from_onnx(model, shapes, {flag})\n",
+        NEW + NAMED + f"res = tvm_migrate_named_params(tvm.relax.frontend.onnx.from_onnx(model, shapes, {keep}, "
+        "sanitize_input_names=False))\n",
+        RULE,
+    )
 
 
 def test_star_kwargs_flagged():

@@ -1,5 +1,5 @@
 import pytest
-from codemod_harness import assert_rewrite, assert_unchanged, severities
+from codemod_harness import assert_rewrite, assert_unchanged, only, severities
 
 RULE = "relay-build"
 BIND = "tvm.relax.transform.BindParams(\"main\", params)"
@@ -93,3 +93,85 @@ def test_factory_methods_flagged():
 ])
 def test_noop(src):
     assert_unchanged(src, RULE)
+
+
+def test_link_params_dropped_and_system_lib_uses_relax_build():
+    findings = assert_rewrite(
+        "import tvm\nfrom tvm.relay.backend import Executor, Runtime\n"
+        "lib = tvm.relay.build(mod, 'llvm', executor=Executor('graph', {'link-params': True}),\n"
+        "                      runtime=Runtime('cpp', {'system-lib': True}))\n",
+        "import tvm\nfrom tvm.relay.backend import Executor, Runtime\n"
+        "lib = tvm.relax.build(mod, target='llvm', system_lib=True)\n",
+        RULE,
+    )
+    assert "system_lib" in findings[0].message and "link-params is dropped" not in findings[0].message
+
+
+def test_executor_imports_removed_once_their_use_is_gone():
+    after = assert_rewrite(
+        "import tvm\nfrom tvm import relay\nfrom tvm.relay.backend import Executor\n"
+        "lib = relay.build(mod, 'llvm', executor=Executor('graph', {'link-params': True}))\n",
+        "import tvm\nlib = tvm.compile(mod, target='llvm')\n",
+    )
+    assert "link-params is dropped" in only(after, RULE)[0].message
+
+
+@pytest.mark.parametrize("option, problem", [
+    ("runtime=Runtime('crt')", "the C runtime (crt) is gone in 0.27"),
+    ("runtime=Runtime('cpp', {'system-lib': True, 'x': 1})", "runtime options other than system-lib"),
+    ("executor=Executor('graph', {'other': 1})", "graph executor options other than link-params"),
+])
+def test_runtime_and_executor_options_without_counterpart_flagged(option, problem):
+    findings = assert_rewrite(
+        f"import tvm\nfrom tvm.relay.backend import Executor, Runtime\nlib = tvm.relay.build(mod, 'c', {option})\n",
+        f"import tvm\nfrom tvm.relay.backend import Executor, Runtime\n# TODO(tvm-migrate relay-build): relay.build: "
+        f"{problem}{'' if problem.endswith('0.27') else ' have no 0.27 counterpart'}: compile with "
+        "`tvm.compile(relax.transform.BindParams(\"main\", params)(mod), target=...)` and run with "
+        f"`tvm.relax.VirtualMachine`\nlib = tvm.relay.build(mod, 'c', {option})\n",
+        RULE,
+    )
+    assert severities(findings) == [(RULE, "error")]
+
+
+def test_three_tuple_build():
+    findings = assert_rewrite(
+        "import tvm\nfrom tvm.contrib import graph_executor\n"
+        "graph, lib, params = tvm.relay.build(mod, 'llvm', params=params)\nm = graph_executor.create(graph, lib, dev)\n",
+        "import tvm\nfrom tvm.contrib import graph_executor\n"
+        f"graph, lib, params = None, tvm.compile({BIND}(mod), target='llvm'), {{}}\n"
+        "m = graph_executor.create(graph, lib, dev)\n",
+        RULE,
+    )
+    assert "`graph` (graph JSON) is None and `params` is {}" in findings[0].message
+
+
+def test_three_tuple_build_with_graph_json_used_elsewhere_flagged():
+    findings = assert_rewrite(
+        "import tvm\ngraph, lib, params = tvm.relay.build(mod, 'llvm')\nopen('g.json', 'w').write(graph)\n",
+        "import tvm\n# TODO(tvm-migrate relay-build): relay.build: the graph JSON `graph` is used beyond "
+        "`graph_executor.create`: there is no graph JSON in 0.27 (the Executable holds the program; save it with "
+        "`export_library`): compile with `tvm.compile(relax.transform.BindParams(\"main\", params)(mod), "
+        "target=...)` and run with `tvm.relax.VirtualMachine`\n"
+        "graph, lib, params = tvm.relay.build(mod, 'llvm')\nopen('g.json', 'w').write(graph)\n",
+        RULE,
+    )
+    assert severities(findings) == [(RULE, "error")]
+
+
+def test_relay_vm_executable_save_flagged():
+    findings = assert_rewrite(
+        "import tvm\nexe = tvm.relay.vm.compile(mod, 'llvm')\ncode, lib = exe.save()\n",
+        "import tvm\nexe = tvm.compile(mod, target='llvm')\n# TODO(tvm-migrate relay-build): `save()` of a Relay VM "
+        "executable: Relay VM bytecode is gone: `exe.export_library(path)`, then "
+        "`tvm.relax.VirtualMachine(tvm.runtime.load_module(path), dev)`\ncode, lib = exe.save()\n",
+        RULE,
+    )
+    assert severities(findings) == [(RULE, "warning"), (RULE, "error")]
+
+
+def test_multiline_call_keeps_its_closing_layout():
+    assert_rewrite(
+        "import tvm\nlib = tvm.relay.build(\n    mod, target='llvm', params=params\n)\n",
+        f"import tvm\nlib = tvm.compile(\n    {BIND}(mod), target='llvm'\n)\n",
+        RULE,
+    )

@@ -101,3 +101,14 @@ def test_attribute_table_matches_installed_tvm():
                  "llvm -device=arm_cpu -keys=arm_cpu,cpu -mtriple=aarch64-linux-gnu"]:
         target = Target(parse_target(text))
         assert str(target.kind) == text.split()[0]
+
+
+def test_parameter_default_and_keyword_argument_named_target():
+    assert_rewrite(
+        "import tvm\ndef build(mod, target='llvm -mcpu=skylake'):\n    pass\nbuild(m, host_target='llvm -mcpu=x')\n"
+        "tvm.target.Target(target='llvm -mcpu=y')\n",
+        "import tvm\ndef build(mod, target=tvm.target.Target({\"kind\": \"llvm\", \"mcpu\": \"skylake\"})):\n    pass\n"
+        "build(m, host_target=tvm.target.Target({\"kind\": \"llvm\", \"mcpu\": \"x\"}))\n"
+        "tvm.target.Target(target={\"kind\": \"llvm\", \"mcpu\": \"y\"})\n",
+        "target-string",
+    )
