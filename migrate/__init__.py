@@ -21,6 +21,13 @@ def from_relay(source, params=None, *, keep_params_in_input=False, entry="main")
     return _from_relay(source, params, keep_params_in_input=keep_params_in_input, entry=entry)
 
 
+def load_converted(outdir, name=None):
+    """Read back what `tvm-migrate convert` wrote (see `migrate.convert.load_converted`)."""
+    from .convert import load_converted as _load_converted  # imports TVM
+
+    return _load_converted(outdir, name)
+
+
 def register_translator(op_name, fn=None, **kwargs):
     """Add or override the translator of a Relay op (see `op_mappings.register_translator`)."""
     from op_mappings import register_translator as _register
@@ -38,6 +45,7 @@ __all__ = [
     "UnsupportedInputError",
     "UnsupportedOpsError",
     "from_relay",
+    "load_converted",
     "register_translator",
     "__version__",
     "load_params",

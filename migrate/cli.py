@@ -40,6 +40,26 @@ def _cmd_ops(args: argparse.Namespace) -> int:
     return table_main(argv)
 
 
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from .convert import convert, write_converted
+
+    conv = convert(args.model, args.params, name=args.name, entry=args.entry)
+    paths = write_converted(conv, args.output)
+    report = conv.report
+    if args.json:
+        json.dump({"files": paths, "report": report}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    counts = ", ".join(f"{s}: {n}" for s, n in sorted(report["status_counts"].items()))
+    print(f"converted {report['source']['path']} -> {paths[0]}")
+    print(f"  {report['op_calls']} op calls, {len(report['ops'])} distinct ops ({counts}); "
+          f"{report['params']['count']} weights; {report['timings']['total_s']:.2f} s")
+    for warning in report["warnings"]:
+        print(f"  warning: {warning}")
+    print(f"  weights: {paths[1]}; names: {paths[2]}; report: {paths[4]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tvm-migrate",
@@ -71,6 +91,23 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="print machine-readable JSON")
     fmt.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ops.set_defaults(run=_cmd_ops)
+
+    convert = sub.add_parser(
+        "convert",
+        help="convert a saved Relay model to TVMScript (Relax), its weights, and a conversion report",
+        description="Convert a saved Relay model to a TVM 0.27 Relax module. Writes OUTDIR/NAME.py (TVMScript; "
+        "weights are trailing parameters of the entry function), NAME.params.npz (the weights), NAME.names.json "
+        "(Relay name -> TVMScript name of every parameter), NAME.report.json and NAME.report.html. Nothing is "
+        "written when the conversion fails. Load the result with migrate.load_converted(OUTDIR).",
+    )
+    convert.add_argument("model", help="Relay text (.relay/.txt) or JSON (.json) file")
+    convert.add_argument("--params", help="weights: a relay.save_param_dict .params file or an .npz archive")
+    convert.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output directory")
+    convert.add_argument("--name", help="base name of the output files (default: the model file's stem, or "
+                         "its directory's name for model.*)")
+    convert.add_argument("--entry", default="main", help="entry function (default: main)")
+    convert.add_argument("--json", action="store_true", help="print the written files and the report as JSON")
+    convert.set_defaults(run=_cmd_convert)
 
     try:
         from rewriters.cli import add_codemod_arguments, run_codemod
