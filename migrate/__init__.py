@@ -9,7 +9,6 @@ from .errors import (
     UnsupportedInputError,
     UnsupportedOpsError,
 )
-
 from .loader import load_relay
 from .params import load_params
 
@@ -33,6 +32,7 @@ def register_translator(op_name, fn=None, **kwargs):
     from op_mappings import register_translator as _register
 
     return _register(op_name, fn, **kwargs)
+
 
 __version__ = "0.1.0.dev0"
 
