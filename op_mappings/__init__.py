@@ -6,7 +6,7 @@ the table; `register_translator` adds rows for ops tvm-migrate does not know (e.
 
 # Each import registers that family's rows.
 from . import (  # noqa: F401
-    annotation, contrib, conv, create, elementwise, image, internal, nn, norm, pool, random, reduce, transform,
+    annotation, array, blocks, contrib, conv, create, dynamic, elementwise, image, internal, layout, nn, norm, patch_conv, pool, qnn, random, reduce, scatter_gather, signal, sort, sparse, training, transform, vision,
 )
 from .registry import (
     STATUSES,

@@ -61,3 +61,16 @@ def constant_array(expr):
     if isinstance(expr, tvm.ir.expr.Constant):
         return expr.value.numpy()
     return None
+
+
+def tuple_fields(ctx, tup) -> list:
+    """The fields of a Relay tuple argument (einsum, meshgrid, adv_index): a Relax Tuple's fields, or
+    TupleGetItems of a tuple-typed value."""
+    from tvm import relax  # noqa: PLC0415
+
+    if isinstance(tup, relax.Tuple):
+        return list(tup.fields)
+    ty = ctx.ty(tup)
+    if not isinstance(ty, relax.TupleType):
+        ctx.fail(f"expected a tuple argument, got {ty}")
+    return [ctx.emit(relax.TupleGetItem(tup, i)) for i in range(len(ty.fields))]

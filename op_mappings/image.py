@@ -1,4 +1,5 @@
-"""Image resizing: image.resize1d/2d/3d, nn.upsampling, nn.upsampling3d.
+"""Image ops: image.resize1d/2d/3d, nn.upsampling, nn.upsampling3d, image.grid_sample, image.affine_grid,
+image.crop_and_resize, image.dilation2d.
 
 Relax's resize2d/3d take the same attributes as Relay's, but several defaults differ (Relax's
 cubic_alpha is -0.75, Relay's -0.5; Relax's resize3d rounding_method is "", Relay's "round"), so every
@@ -8,6 +9,8 @@ whose scale (in-1)/(out-1) would divide by zero on a unit axis. nn.upsampling is
 resize2d to round(size * scale) with asymmetric (or align_corners) coordinates, rounding "",
 cubic_alpha -0.5, as Relay's compute does. Nearest-neighbour "round" is asked as "round_prefer_ceil"
 (see `rounding`).
+grid_sample and affine_grid are Relax ops with Relay's attributes (Relay's affine_grid always spans [-1, 1]
+inclusive: align_corners=True). Relax has no crop_and_resize or dilation2d: Relay's TOPI computes (call_te).
 """
 
 from __future__ import annotations
@@ -121,3 +124,48 @@ def translate_upsampling3d(ctx, call, args):
         x, _scaled(ctx, x, layout, (a["scale_d"], a["scale_h"], a["scale_w"])), [0.0] * 6, layout, method, mode,
         rounding_method=rounding(method, mode, ""), cubic_alpha=-0.5, cubic_exclude=0, extrapolation_value=0.0,
     )
+
+
+@translator("image.grid_sample", relax="R.image.grid_sample",
+            attrs="method, layout, padding_mode, align_corners: the same (Relax legalizes to the same topi compute)")
+def translate_grid_sample(ctx, call, args):
+    a = call.attrs
+    return R.image.grid_sample(args[0], args[1], method=a["method"], layout=a["layout"],
+                               padding_mode=a["padding_mode"], align_corners=bool(a["align_corners"]))
+
+
+@translator("image.affine_grid", relax="R.image.affine_grid(align_corners=True)",
+            attrs="target_shape: size; align_corners: True (Relay's grid spans -1..1 inclusive)")
+def translate_affine_grid(ctx, call, args):
+    return R.image.affine_grid(args[0], [int(s) for s in call.attrs["target_shape"]], align_corners=True)
+
+
+@translator("image.crop_and_resize", relax="emit_te(topi.image.crop_and_resize)", status="topi",
+            attrs="crop_size, layout, method, extrapolation_value, out_dtype: the same",
+            differs="Relax has no crop_and_resize: Relay's own TOPI compute")
+def translate_crop_and_resize(ctx, call, args):
+    """Each box of `boxes` (normalized y1, x1, y2, x2) of image box_indices[i], resized to crop_size."""
+    from tvm import topi  # noqa: PLC0415
+
+    a = call.attrs
+    return ctx.bb.call_te(
+        topi.image.crop_and_resize, args[0], args[1], args[2], [int(s) for s in a["crop_size"]], layout=a["layout"],
+        method=a["method"], extrapolation_value=float(a["extrapolation_value"]), out_dtype=a["out_dtype"] or None,
+        primfunc_name_hint="crop_and_resize")
+
+
+@translator("image.dilation2d", relax="emit_te(topi.image.dilation2d_nchw / _nhwc)", status="topi",
+            attrs="strides, padding, dilations, data_layout (NCHW/NHWC), kernel_layout (IHW/HWI), out_dtype",
+            differs="Relax has no morphological dilation: Relay's own TOPI compute")
+def translate_dilation2d(ctx, call, args):
+    """max over the window of x + w (grayscale morphological dilation)."""
+    from tvm import topi  # noqa: PLC0415
+
+    a = call.attrs
+    layouts = {("NCHW", "IHW"): topi.image.dilation2d_nchw, ("NHWC", "HWI"): topi.image.dilation2d_nhwc}
+    fn = layouts.get((a["data_layout"], a["kernel_layout"]))
+    if fn is None:
+        ctx.fail(f"layouts {a['data_layout']}/{a['kernel_layout']} are not supported (NCHW/IHW or NHWC/HWI)")
+    return ctx.bb.call_te(fn, args[0], args[1], [int(s) for s in a["strides"]], [int(p) for p in a["padding"]],
+                          [int(d) for d in a["dilations"]], a["out_dtype"] or None,
+                          primfunc_name_hint=fn.__name__)

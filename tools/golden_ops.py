@@ -613,6 +613,16 @@ def _lt_kernel():
     return Spec(relay.layout_transform(v("x", (8, 4, 1, 2)), "OIHW", "OIHW2i4o"))
 
 
+@case("layout_transform", "NCHW_to_NCHW4c_padded")
+def _lt_padded():
+    return Spec(relay.layout_transform(v("x", (1, 6, 2, 3)), "NCHW", "NCHW4c"))
+
+
+@case("layout_transform", "NCHW4c_to_NHWC8c")
+def _lt_resplit():
+    return Spec(relay.layout_transform(v("x", (1, 2, 2, 3, 4)), "NCHW4c", "NHWC8c"))
+
+
 @case("auto_scheduler_layout_transform")
 def _ansor_lt():
     return Spec(call("auto_scheduler_layout_transform", [v("x", (4, 6))], "relay.attrs.AutoSchedulerLayoutTransformAttrs",
@@ -912,6 +922,22 @@ def _unique():
 @case("unique", "unsorted_counts")
 def _unique2():
     return _unique_spec(True, False)
+
+
+def _unique_defined_spec(is_sorted):
+    """Only the outputs Relay defines in full: inverse_indices and num_unique (no dynamic slicing)."""
+    u = relay.unique(v("x", (8,), "int32"), is_sorted=is_sorted, return_counts=True)
+    return Spec(relay.Tuple([u[2], u[3]]), inputs={"x": np.array([3, 1, 3, 0, 2, 1, 3, 7], "int32")})
+
+
+@case("unique", "inverse_sorted")
+def _unique3():
+    return _unique_defined_spec(True)
+
+
+@case("unique", "inverse_unsorted")
+def _unique4():
+    return _unique_defined_spec(False)
 
 
 @case("argwhere")
@@ -1982,6 +2008,19 @@ def _mbtl():
                 inputs={"anchor": anchors.astype("float32")}, ranges={"cls_prob": (0, 1), "loc_pred": (-0.5, 0.5)})
 
 
+@case("vision.multibox_transform_loc", "threshold_compacts_no_clip")
+def _mbtl_compact():
+    anchors = np.clip(np.concatenate([rnd((1, 4, 2), low=0, high=0.5, seed=88),
+                                      rnd((1, 4, 2), low=0.5, high=1.0, seed=89)], axis=2), 0, 1)
+    # anchors 1 (batch 0) and 0, 2 (batch 1) have their best non-background score below 0.5: dropped
+    cls_prob = np.array([[[0.1, 0.8, 0.2, 0.3], [0.7, 0.1, 0.1, 0.6], [0.2, 0.1, 0.7, 0.1]],
+                         [[0.6, 0.2, 0.5, 0.1], [0.3, 0.7, 0.4, 0.1], [0.1, 0.1, 0.1, 0.8]]], "float32")
+    return Spec(relay.vision.multibox_transform_loc(v("cls_prob", (2, 3, 4)), v("loc_pred", (2, 16)),
+                                                    v("anchor", (1, 4, 4)), clip=False, threshold=0.5,
+                                                    variances=(0.2, 0.1, 0.3, 0.25)).astuple(),
+                inputs={"anchor": anchors.astype("float32"), "cls_prob": cls_prob}, ranges={"loc_pred": (-0.5, 0.5)})
+
+
 @case("vision.roi_align")
 def _roi_align():
     return Spec(relay.vision.roi_align(v("x", (1, 2, 6, 6)), v("rois", (2, 5)), (2, 2), 0.5, sample_ratio=2),
@@ -2062,6 +2101,12 @@ for _round in ("UPWARD", "TONEAREST"):
 add_case("qnn.requantize", "uint8_to_uint8_per_channel_float_compute", lambda: Spec(relay.qnn.op.requantize(
     v("x", (1, 3, 2, 2), "uint8"), c(np.array([0.1, 0.2, 0.05], "float32")), I(128), F(0.12), I(120), axis=1,
     compute_dtype="float32", out_dtype="uint8"), ranges={"x": (0, 256)}))
+for _round in ("UPWARD", "TONEAREST"):  # per-channel int64 path; 0.3 / 0.12 needs a left shift
+    add_case("qnn.requantize", "int32_to_int8_per_channel_" + _round.lower(), (lambda r: lambda: Spec(
+        relay.qnn.op.requantize(v("x", (2, 3, 4), "int32"), c(np.array([0.01, 0.3, 0.045], "float32")),
+                                c(np.array([0, 5, -7], "int32")), F(0.12), I(4), axis=1, rounding=r,
+                                out_dtype="int8"),
+        ranges={"x": (-400, 400)}))(_round))
 
 _QBIN = dict(lhs_scale=F(0.05), lhs_zero_point=I(10), rhs_scale=F(0.08), rhs_zero_point=I(-5), output_scale=F(0.1),
              output_zero_point=I(2))
@@ -2354,6 +2399,75 @@ def _dyn_ups3d():
     return _dyn("dyn.nn.upsampling3d", Spec(relay.nn.upsampling3d(
         v("x", (1, 1, 2, 2, 2)), scale_d=v("sd", (), "float64"), scale_h=v("sh", (), "float64"),
         scale_w=v("sw", (), "float64")), inputs={"sd": np.array(2.0), "sh": np.array(1.0), "sw": np.array(2.0)}))
+
+
+# dyn.* calls whose dynamic argument is a constant (what binding params into a dyn program without
+# DynamicToStatic leaves): made with the dyn _make functions, since relay.topk & co. fold constants.
+def _dyn_make():
+    from tvm.relay.op.dyn import _make as dyn_make  # noqa: PLC0415
+
+    return dyn_make
+
+
+def _dyn_nn_make():
+    from tvm.relay.op.dyn.nn import _make as dyn_nn_make  # noqa: PLC0415
+
+    return dyn_nn_make
+
+
+@case("dyn.topk", "const_k")
+def _dyn_topk_const():
+    return _dyn("dyn.topk", Spec(_dyn_make().topk(v("x", (2, 5)), c(2, "int32"), -1, "both", False, "int32")))
+
+
+@case("dyn.one_hot", "const_depth")
+def _dyn_one_hot_const():
+    return _dyn("dyn.one_hot", Spec(_dyn_make().one_hot(v("idx", (3,), "int32"), c(1.0), c(0.0), c(4, "int32"), -1,
+                                                        "float32"),
+                                    inputs={"idx": np.array([0, 2, 5], "int32")}))
+
+
+@case("dyn.tile", "const_reps")
+def _dyn_tile_const():
+    return _dyn("dyn.tile", Spec(_dyn_make().tile(v("x", (2, 3)), c(np.array([2, 2], "int64")))))
+
+
+@case("dyn.squeeze", "const_axis")
+def _dyn_squeeze_const():
+    return _dyn("dyn.squeeze", Spec(_dyn_make().squeeze(v("x", (1, 3, 1, 4)), c(np.array([2], "int64")))))
+
+
+@case("dyn.expand_dims", "const_axis")
+def _dyn_expand_dims_const():
+    return _dyn("dyn.expand_dims", Spec(_dyn_make().expand_dims(v("x", (2, 3)), c(1, "int64"), 1)))
+
+
+@case("dyn.strided_slice", "const_bounds")
+def _dyn_ss_const():
+    return _dyn("dyn.strided_slice", Spec(_dyn_make().strided_slice(
+        v("x", X234), c(np.array([0, 1, 0], "int64")), c(np.array([2, 3, 4], "int64")),
+        c(np.array([1, 1, 2], "int64")), "end")))
+
+
+@case("dyn.nn.pad", "const_pad_width")
+def _dyn_pad_const():
+    return _dyn("dyn.nn.pad", Spec(_dyn_nn_make().pad(v("x", (2, 3)), c(np.array([[1, 0], [0, 2]], "int64")),
+                                                      v("pad_value", ()), "constant"),
+                                   inputs={"pad_value": np.array(0.5, "float32")}))
+
+
+@case("dyn.nn.upsampling", "const_scales")
+def _dyn_ups_const():
+    return _dyn("dyn.nn.upsampling", Spec(_dyn_nn_make().upsampling(v("x", (1, 2, 2, 3)), c(2.0, "float64"),
+                                                                    c(1.5, "float64"), "NCHW", "nearest_neighbor",
+                                                                    False)))
+
+
+@case("dyn.nn.upsampling3d", "const_scales")
+def _dyn_ups3d_const():
+    return _dyn("dyn.nn.upsampling3d", Spec(_dyn_nn_make().upsampling3d(
+        v("x", (1, 1, 2, 2, 2)), c(2.0, "float64"), c(1.0, "float64"), c(2.0, "float64"), "NCDHW",
+        "nearest_neighbor", "half_pixel")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -111,3 +111,62 @@ class Resize1dCubicAlignCorners:
             gv = R.squeeze(lv3, axis=[2])
             R.output(gv)
         return gv
+
+
+# ---- grid_sample: Relax's op takes Relay's attributes (Relay's align_corners defaults to True)
+def grid_sample(method="bilinear", padding="zeros", align=True, layout="NCHW"):
+    return (f'R.image.grid_sample(x, grid, method="{method}", layout="{layout}", padding_mode="{padding}", '
+            f"align_corners={align})")
+
+
+_GRID_2D = f"x: {tensor((1, 2, 4, 4))}, grid: {tensor((1, 2, 3, 3))}"
+for _method in ("bilinear", "bicubic", "nearest"):
+    for _padding in ("zeros", "border", "reflection"):
+        for _align in (True, False):
+            _bundle = f"image.grid_sample/{_method}_{_padding}" + ("_align_corners" if _align else "")
+            if _bundle.split("/")[1] in {
+                "bicubic_border", "bicubic_reflection", "nearest_border", "nearest_reflection",
+            }:
+                continue  # no such bundle
+            one_op(_bundle, _GRID_2D, grid_sample(_method, _padding, _align))
+one_op("image.grid_sample/3d_bilinear_NCDHW", f"x: {tensor((1, 1, 3, 3, 3))}, grid: {tensor((1, 3, 2, 2, 2))}",
+       grid_sample(padding="border", align=False, layout="NCDHW"))
+
+# ---- affine_grid: Relay's grid spans [-1, 1] with both ends included, which is Relax's align_corners=True
+one_op("image.affine_grid/basic", f"theta: {tensor((1, 2, 3))}", "R.image.affine_grid(theta, R.shape([4, 5]), align_corners=True)")
+
+
+# ---- crop_and_resize, dilation2d: no Relax op; Relay's own topi computes (call_tir)
+def _te_module(params, compute, *args, name, **kwargs):
+    """main(*params) = call_te(compute, *params, *args, **kwargs): params are (name, shape, dtype)."""
+    from tvm import relax  # noqa: PLC0415
+
+    bb = relax.BlockBuilder()
+    variables = [relax.Var(n, relax.TensorType(s, d)) for n, s, d in params]
+    with bb.function("main", variables):
+        with bb.dataflow():
+            gv = bb.emit_output(bb.call_te(compute, *variables, *args, primfunc_name_hint=name, **kwargs))
+        bb.emit_func_output(gv)
+    return bb.get()
+
+
+def _topi_goldens():
+    from tvm import topi  # noqa: PLC0415
+
+    boxes = [("boxes", (2, 4), "float32"), ("box_idx", (2,), "int32")]
+    expects("image.crop_and_resize/basic")(_te_module(
+        [("x", (1, 2, 5, 5), "float32"), *boxes], topi.image.crop_and_resize, [3, 3], layout="NCHW",
+        method="bilinear", extrapolation_value=0.0, out_dtype=None, name="crop_and_resize"))
+    expects("image.crop_and_resize/nearest_NHWC_extrapolation")(_te_module(
+        [("x", (2, 4, 4, 1), "float32"), *boxes], topi.image.crop_and_resize, [3, 2], layout="NHWC",
+        method="nearest_neighbor", extrapolation_value=-1.0, out_dtype=None, name="crop_and_resize"))
+    # Relay's defaults: strides 1, padding 0, dilations 1, NCHW/IHW
+    expects("image.dilation2d/basic")(_te_module(
+        [("x", (1, 2, 5, 5), "float32"), ("w", (2, 3, 3), "float32")], topi.image.dilation2d_nchw,
+        [1, 1], [0, 0], [1, 1], None, name="dilation2d_nchw"))
+    expects("image.dilation2d/NHWC_strides_dilations_padding")(_te_module(
+        [("x", (1, 5, 5, 2), "float32"), ("w", (2, 2, 2), "float32")], topi.image.dilation2d_nhwc,
+        [2, 2], [1, 1], [2, 2], None, name="dilation2d_nhwc"))
+
+
+_topi_goldens()

@@ -22,8 +22,8 @@ if not UPSTREAM.exists():
 UPSTREAM_OPS = sorted(UPSTREAM.read_text().split()) if UPSTREAM.exists() else []
 
 # Ratchets: raise them as rows and goldens are added; they never go down.
-MIN_ROWS = 184
-MIN_TRANSLATED = 158
+MIN_ROWS = 306
+MIN_TRANSLATED = 273
 
 
 def builtin_rows():
