@@ -62,8 +62,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import gc
 import json
 import re
 import warnings
@@ -72,6 +70,7 @@ from typing import Any, Optional
 
 from . import relay_ir as ir
 from .errors import ParamsError, RelayJSONError
+from .gcpause import gc_paused
 from .ndarray_format import read_ndarray
 
 SUPPORTED_VERSIONS = ((0, 14), (0, 19))
@@ -1104,17 +1103,6 @@ _QUICK_CHILDREN = {**_QUICK_ELEMENTS, **_QUICK_VAR_FIELDS, "Array": _Decoder._qu
 # ----------------------------------------------------------------------------- public API
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause the cyclic GC: a big document is millions of fresh dicts, none of them in cycles,
-    and the collector's repeated passes over them make json.loads several times slower."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 
@@ -1148,7 +1136,7 @@ def read_relay_json(text, source_name: str = "<string>") -> ir.IRModule:
     and, from call attributes, `RelayAttrError`. Warns `RelayJSONVersionWarning` for a
     ``tvm_version`` outside 0.14-0.19.
     """
-    with _gc_paused():
+    with gc_paused():
         doc, keys = _load_document(text, source_name)
         decoder = _Decoder(doc, keys, source_name)
         root_index = doc["root"]
@@ -1192,7 +1180,7 @@ def decode_metadata(json_text: str, source_name: str) -> dict:
     decoded as in `read_relay_json`; call attributes come back as `relay_ir.Attrs` holding the
     fields as written (POD fields still strings) for the text parser to complete with the op name.
     """
-    with _gc_paused():
+    with gc_paused():
         return _decode_metadata(json_text, source_name)
 
 

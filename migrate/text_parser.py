@@ -25,7 +25,7 @@ import numpy as np
 
 from . import relay_ir as ir
 from .errors import MigrateError
-from .json_reader import _gc_paused
+from .gcpause import gc_paused
 from .text_types import TypeAndLiteralReader
 
 _MISSING = object()
@@ -603,7 +603,7 @@ def parse_relay_text(text: str, source_name: str = "<string>") -> ir.IRModule:
 
     Raises `RelayParseError` (file:line:col, the line, what was expected) for malformed text.
     """
-    with _gc_paused():  # the parse makes no reference cycles: the cyclic GC only slows it down
+    with gc_paused():  # the parse makes no reference cycles: the cyclic GC only slows it down
         parser = RelayTextParser(text, source_name)
         try:
             return parser.parse_module()

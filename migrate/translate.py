@@ -37,6 +37,7 @@ from . import relay_ir as ir
 from .attrs import is_known_op
 from .errors import ParamsError, UnsupportedInputError, UnsupportedOpsError
 from .loader import load_relay
+from .gcpause import gc_paused
 from .translate_context import TypeConverter, sanitize_name
 from .translate_emit import Closure, Emitter, Frame, constant_value
 from .translate_plan import OP_CALL, Plan, Unsupported, free_vars
@@ -61,7 +62,8 @@ def from_relay(
         from .params import load_params
 
         params = load_params(params)
-    return ModuleTranslator(mod, dict(params or {}), keep_params_in_input, entry).run()
+    with gc_paused():  # translation makes no reference cycles worth collecting mid-way
+        return ModuleTranslator(mod, dict(params or {}), keep_params_in_input, entry).run()
 
 
 def _to_numpy(value, name: str) -> np.ndarray:
