@@ -396,14 +396,6 @@ def test_every_unsupported_op_is_listed_with_count_and_first_location():
     assert isinstance(info.value, UnsupportedInputError)
 
 
-def test_upstream_op_without_a_translator_yet():
-    import op_mappings
-
-    if op_mappings.get_mapping("nn.fifo_buffer") is not None:
-        pytest.skip("nn.fifo_buffer has a row now: pick another op without one")
-    text = V + "def @main(%x: Tensor[(4), float32], %b: Tensor[(4), float32]) { nn.fifo_buffer(%x, %b, axis=0) }\n"
-    with pytest.raises(UnsupportedOpsError, match="nn.fifo_buffer: 1x.*a Relay v0.19 op that tvm-migrate does not translate yet"):
-        from_relay(text)
 
 
 def test_adts_and_references_are_reported_with_what_and_where():
