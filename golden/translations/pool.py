@@ -124,3 +124,79 @@ class AdaptiveMax2d:
             gv = R.concat((lv6, lv8, lv10), axis=3)
             R.output(gv)
         return gv
+
+
+@expects("nn.adaptive_max_pool2d/channels_last")  # axis 1: 5 -> 2; axis 2: 7 -> 3
+@I.ir_module
+class AdaptiveMax2dNHWC:
+    @R.function
+    def main(x: R.Tensor((1, 5, 7, 2), "float32")):
+        with R.dataflow():
+            lv = R.strided_slice(x, axes=[1], begin=[0], end=[3], strides=[1])
+            lv1 = R.max(lv, axis=[1], keepdims=True)
+            lv2 = R.strided_slice(x, axes=[1], begin=[2], end=[5], strides=[1])
+            lv3 = R.max(lv2, axis=[1], keepdims=True)
+            lv4 = R.concat((lv1, lv3), axis=1)
+            lv5 = R.strided_slice(lv4, axes=[2], begin=[0], end=[3], strides=[1])
+            lv6 = R.max(lv5, axis=[2], keepdims=True)
+            lv7 = R.strided_slice(lv4, axes=[2], begin=[2], end=[5], strides=[1])
+            lv8 = R.max(lv7, axis=[2], keepdims=True)
+            lv9 = R.strided_slice(lv4, axes=[2], begin=[4], end=[7], strides=[1])
+            lv10 = R.max(lv9, axis=[2], keepdims=True)
+            gv = R.concat((lv6, lv8, lv10), axis=2)
+            R.output(gv)
+        return gv
+
+
+@expects("nn.adaptive_max_pool3d/basic")  # axis 2: 3 -> 2; axis 3: 5 -> 2; axis 4: 4 -> 3
+@I.ir_module
+class AdaptiveMax3d:
+    @R.function
+    def main(x: R.Tensor((1, 1, 3, 5, 4), "float32")):
+        with R.dataflow():
+            lv = R.strided_slice(x, axes=[2], begin=[0], end=[2], strides=[1])
+            lv1 = R.max(lv, axis=[2], keepdims=True)
+            lv2 = R.strided_slice(x, axes=[2], begin=[1], end=[3], strides=[1])
+            lv3 = R.max(lv2, axis=[2], keepdims=True)
+            lv4 = R.concat((lv1, lv3), axis=2)
+            lv5 = R.strided_slice(lv4, axes=[3], begin=[0], end=[3], strides=[1])
+            lv6 = R.max(lv5, axis=[3], keepdims=True)
+            lv7 = R.strided_slice(lv4, axes=[3], begin=[2], end=[5], strides=[1])
+            lv8 = R.max(lv7, axis=[3], keepdims=True)
+            lv9 = R.concat((lv6, lv8), axis=3)
+            lv10 = R.strided_slice(lv9, axes=[4], begin=[0], end=[2], strides=[1])
+            lv11 = R.max(lv10, axis=[4], keepdims=True)
+            lv12 = R.strided_slice(lv9, axes=[4], begin=[1], end=[3], strides=[1])
+            lv13 = R.max(lv12, axis=[4], keepdims=True)
+            lv14 = R.strided_slice(lv9, axes=[4], begin=[2], end=[4], strides=[1])
+            lv15 = R.max(lv14, axis=[4], keepdims=True)
+            gv = R.concat((lv11, lv13, lv15), axis=4)
+            R.output(gv)
+        return gv
+
+
+@expects("nn.adaptive_max_pool3d/channels_last")  # axis 1: 3 -> 2; axis 2: 5 -> 2; axis 3: 4 -> 3
+@I.ir_module
+class AdaptiveMax3dNDHWC:
+    @R.function
+    def main(x: R.Tensor((1, 3, 5, 4, 1), "float32")):
+        with R.dataflow():
+            lv = R.strided_slice(x, axes=[1], begin=[0], end=[2], strides=[1])
+            lv1 = R.max(lv, axis=[1], keepdims=True)
+            lv2 = R.strided_slice(x, axes=[1], begin=[1], end=[3], strides=[1])
+            lv3 = R.max(lv2, axis=[1], keepdims=True)
+            lv4 = R.concat((lv1, lv3), axis=1)
+            lv5 = R.strided_slice(lv4, axes=[2], begin=[0], end=[3], strides=[1])
+            lv6 = R.max(lv5, axis=[2], keepdims=True)
+            lv7 = R.strided_slice(lv4, axes=[2], begin=[2], end=[5], strides=[1])
+            lv8 = R.max(lv7, axis=[2], keepdims=True)
+            lv9 = R.concat((lv6, lv8), axis=2)
+            lv10 = R.strided_slice(lv9, axes=[3], begin=[0], end=[2], strides=[1])
+            lv11 = R.max(lv10, axis=[3], keepdims=True)
+            lv12 = R.strided_slice(lv9, axes=[3], begin=[1], end=[3], strides=[1])
+            lv13 = R.max(lv12, axis=[3], keepdims=True)
+            lv14 = R.strided_slice(lv9, axes=[3], begin=[2], end=[4], strides=[1])
+            lv15 = R.max(lv14, axis=[3], keepdims=True)
+            gv = R.concat((lv11, lv13, lv15), axis=3)
+            R.output(gv)
+        return gv
