@@ -237,11 +237,21 @@ def translate_matrix_set_diag(ctx, call, args):
 
 
 @translator("fixed_point_multiply", relax="call_te(topi.fixed_point_multiply)", status="topi",
-            attrs="multiplier, shift: the same", differs="Relax has no fixed-point multiply: Relay's own TOPI compute")
+            attrs="multiplier, shift: the same",
+            differs="Relax has no fixed-point multiply: Relay's own TOPI compute; multiplier=2^30 with shift=1 "
+                    "(x * 1) is x, where Relay's lowering shifts by -1 (undefined; the legacy build gives 0)")
 def translate_fixed_point_multiply(ctx, call, args):
-    """round(x * multiplier * 2^(shift - 31)) in integer arithmetic (q_multiply_shift)."""
-    return call_topi(ctx, topi.fixed_point_multiply, args[0], int(call.attrs["multiplier"]),
-                     int(call.attrs["shift"]), name="fixed_point_multiply")
+    """round(x * multiplier * 2^(shift - 31)) in integer arithmetic (q_multiply_shift).
+
+    TVM's q_multiply_shift lowering (v0.19 and 0.27 alike) has a power-of-two shortcut for
+    multiplier == 2^30 that computes `1 << (shift - 2)` as its rounding term: for shift == 1 that is a
+    shift by -1, which 0.27 refuses to compile. The product is then exactly x, so x is returned.
+    """
+    multiplier, shift = int(call.attrs["multiplier"]), int(call.attrs["shift"])
+    if multiplier == 1 << 30 and shift == 1:
+        return args[0]
+    return call_topi(ctx, topi.fixed_point_multiply, args[0], multiplier, shift,
+                     name="fixed_point_multiply")
 
 
 @translator("fixed_point_multiply_per_axis", relax="call_te(topi.fixed_point_multiply_per_axis)", status="topi",

@@ -91,7 +91,12 @@ def fold_constant(ctx, expr):
         stack.append((var, True))
         if not isinstance(values[var], relax.ShapeExpr):
             stack.extend((v, False) for v in relax.analysis.free_vars(values[var]) if v not in done)
-    body = relax.SeqExpr([relax.BindingBlock([relax.VarBinding(v, values[v]) for v in order])], expr)
+    bindings = [relax.VarBinding(v, values[v]) for v in order]
+    if any(isinstance(v, relax.DataflowVar) for v in order):  # read from a dataflow block being built
+        out = relax.Var("folded", expr.ty)
+        body = relax.SeqExpr([relax.DataflowBlock(bindings + [relax.VarBinding(out, expr)])], out)
+    else:
+        body = relax.SeqExpr([relax.BindingBlock(bindings)], expr)
     func = relax.Function([], body, expr.ty).with_attr("global_symbol", "fold")
     try:
         executable = tvm.compile(tvm.IRModule({"fold": func}), target="llvm")
@@ -124,9 +129,16 @@ def symbolic_shape(ctx, shape_tensor, hint: str) -> list:
 @translator("dyn.reshape", relax="R.reshape (constant newshape) or R.reshape(x, R.tensor_to_shape(resolved))",
             status="composite",
             attrs="newshape (argument): folded when constant; else 0 and -1 resolved with tensor ops; allowzero",
-            differs="a run-time newshape may use 0 and -1 (not -3, which Relay allows)")
+            differs="a run-time newshape may use 0 and -1. Relay's shape function rejects -2 and -4, and its -3 "
+                    "merges two dims into an output of rank len(newshape) with the trailing dims unset "
+                    "(undefined); here any negative code other than -1 fails when the output is allocated")
 def translate_dyn_reshape(ctx, call, args):
-    """Relay's reshape codes need the newshape values; at run time only 0 and -1 are resolved here."""
+    """Relay's reshape codes need the newshape values; at run time only 0 and -1 are resolved here.
+
+    v0.19's dyn.reshape shape function (python/tvm/relay/op/dyn/_transform.py) gives the output rank
+    len(newshape); a -3 fills one slot from two input dims and leaves the last slot unset, so no Relay
+    program gets a defined result from a run-time -3.
+    """
     x, newshape = args
     value = fold_constant(ctx, newshape)
     if value is not None:
@@ -191,7 +203,8 @@ for _name, _fn in (("zeros", R.zeros), ("ones", R.ones), ("full", R.full)):
 @translator("dyn.strided_slice", relax="R.strided_slice (folded) or R.dynamic_strided_slice", status="composite",
             attrs="begin/end/strides (arguments): folded when all constant (then every attr as strided_slice); "
                   "else one value per axis; slice_mode='size' at run time: end = begin + size",
-            differs="R.dynamic_strided_slice needs begin/end/strides of the input's rank")
+            differs="R.dynamic_strided_slice needs begin/end/strides of the input's rank: shorter ones are "
+                    "padded (the trailing axes taken whole, as Relay does)")
 def translate_dyn_strided_slice(ctx, call, args):
     """strided_slice with begin/end/strides given as tensors (Relay's dyn shape function clamps as Relax's)."""
     x, begin, end, strides = args
@@ -202,12 +215,20 @@ def translate_dyn_strided_slice(ctx, call, args):
     ndim = ctx.ndim(x)
     if call.attrs["axes"] is not None:
         ctx.fail(f"axes with run-time begin/end/strides is not supported: {_HOW_TO_FOLD}")
-    for name, arg in (("begin", begin), ("end", end), ("strides", strides)):
-        if list(ctx.shape(arg)) != [ndim]:
-            ctx.fail(f"{name} has shape {list(ctx.shape(arg))}; a run-time {name} needs one value per axis "
-                     f"({ndim}) for R.dynamic_strided_slice")
+    lengths = {ctx.shape(a)[0] if ctx.ndim(a) == 1 else None for a in (begin, end, strides)}
+    count = lengths.pop() if len(lengths) == 1 else None
+    if not isinstance(count, int) or count > ndim:
+        shapes = ", ".join(f"{n} {list(ctx.shape(a))}" for n, a in (("begin", begin), ("end", end), ("strides", strides)))
+        ctx.fail(f"begin, end and strides must be 1-d with one length of at most the input's rank {ndim}; got {shapes}")
     begin, end, strides = (a if ctx.dtype(a) == "int64" else ctx.emit(R.astype(a, "int64"))
                            for a in (begin, end, strides))
+    if count < ndim:  # Relay slices the leading axes only: the others are taken whole
+        rest = list(ctx.shape(x))[count:]
+        begin = ctx.emit(R.concat([begin, ctx.const([0] * len(rest), "int64")]))
+        whole = (ctx.const(rest, "int64") if all(isinstance(d, int) for d in rest)
+                 else ctx.emit(R.shape_to_tensor(relax.ShapeExpr(rest))))
+        end = ctx.emit(R.concat([end, whole]))
+        strides = ctx.emit(R.concat([strides, ctx.const([1] * len(rest), "int64")]))
     if call.attrs["slice_mode"] == "size":  # end = begin + size; size < 0 means to the end; strides are 1
         to_end = ctx.emit(R.shape_to_tensor(relax.ShapeExpr(list(ctx.shape(x)))))
         end = ctx.emit(R.where(ctx.emit(R.less(end, ctx.const(0, "int64"))), to_end, ctx.emit(R.add(begin, end))))

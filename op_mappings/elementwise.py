@@ -12,7 +12,7 @@ import math
 from tvm.relax import op as R
 
 from .registry import mapping, translator
-from ._common import binary, unary
+from ._common import binary, same_runtime_dims, unary
 
 # Relay op -> Relax op with the same compute.
 _UNARY = {
@@ -103,7 +103,7 @@ def translate_trunc_mod(ctx, call, args):
 @translator("where", relax="R.where")
 def translate_where(ctx, call, args):
     """where(cond, x, y): both broadcast the condition and the branches the same way."""
-    return R.where(args[0], args[1], args[2])
+    return R.where(*same_runtime_dims(ctx, args))
 
 
 @translator("clip", relax="R.clip", attrs="a_min, a_max: the bounds (cast to the input dtype, as topi.clip does)")

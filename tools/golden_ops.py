@@ -274,6 +274,14 @@ for _name in ("floor_divide", "floor_mod", "trunc_divide", "trunc_mod"):
 add_case("add", "float16", _binary_case("add", None, "float16"))
 add_case("add", "uint8", _binary_case("add", (0, 200), "uint8", lhs_range=(0, 200)))
 add_case("add", "scalar_rhs", lambda: Spec(relay.add(v("x", X234), c(1.5))))
+# Two different `?` dims (and a `?` against a static dim) meeting in one broadcast: Relay's type is `?` and
+# its compute reads both operands at one index (defined when the dims are equal at run time).
+add_case("add", "any_dims", lambda: Spec(
+    relay.add(v("x", (relay.Any(), 3)), v("y", (relay.Any(), 3))),
+    inputs={"x": rnd((2, 3), seed=21), "y": rnd((2, 3), seed=22)}, executor="vm"))
+add_case("where", "any_dims", lambda: Spec(
+    relay.where(v("c", (relay.Any(), 4), "bool"), v("x", (3, relay.Any())), v("y", (1, relay.Any()))),
+    inputs={"c": rnd((3, 4), seed=23) > 0, "x": rnd((3, 4), seed=24), "y": rnd((1, 4), seed=25)}, executor="vm"))
 add_case("multiply", "int64_broadcast", _binary_case("multiply", (-5, 5), "int64", lshape=(4,), rshape=(3, 1),
                                                      lhs_range=(-5, 5)))
 
@@ -2447,6 +2455,15 @@ def _dyn_ss_const():
     return _dyn("dyn.strided_slice", Spec(_dyn_make().strided_slice(
         v("x", X234), c(np.array([0, 1, 0], "int64")), c(np.array([2, 3, 4], "int64")),
         c(np.array([1, 1, 2], "int64")), "end")))
+
+
+@case("dyn.strided_slice", "leading_axes")
+def _dyn_ss_leading():
+    # run-time begin/end/strides for the first axis only (what NMS post-processing makes): the rest are whole
+    return _dyn("dyn.strided_slice", Spec(_dyn_make().strided_slice(
+        v("x", (5, 3), "int64"), v("begin", (1,), "int32"), v("end", (1,), "int64"), v("strides", (1,), "int32"),
+        "end"), inputs={"x": np.arange(15, dtype="int64").reshape(5, 3), "begin": np.array([1], "int32"),
+                        "end": np.array([4], "int64"), "strides": np.array([2], "int32")}))
 
 
 @case("dyn.nn.pad", "const_pad_width")

@@ -317,3 +317,50 @@ class PadFolded:
             gv = R.where(lv3, lv, pad_value)
             R.output(gv)
         return gv
+
+
+# ----------------------------------------------------------------------------- dyn.strided_slice, run-time bounds
+
+
+@expects("dyn.strided_slice/basic")
+@I.ir_module
+class StridedSliceRunTime:
+    """relay.strided_slice with tensor bounds: its wrapper normalises negative begins against shape_of(x)."""
+
+    @R.function
+    def main(x: R.Tensor((2, 3, 4), "float32"), begin: R.Tensor((3,), "int64"), end: R.Tensor((3,), "int64"),
+             strides: R.Tensor((3,), "int64")):
+        with R.dataflow():
+            zero = R.astype(R.const(0, "int32"), "int64")  # cast_like(0, begin)
+            negative = R.less(begin, zero)
+            shape = R.shape_of(x)
+            dims = R.shape_to_tensor(shape)  # shape_of(x, dtype="int32"), then cast_like(..., begin)
+            dims32 = R.astype(dims, "int32")
+            dims64 = R.astype(dims32, "int64")
+            dims_like = R.strided_slice(dims64, axes=[0], begin=[0], end=[3], assume_inbound=False)  # slice_like
+            wrapped = R.add(begin, dims_like)
+            begin1 = R.where(negative, wrapped, begin)
+            past_end = R.greater_equal(begin1, dims_like)
+            begin2 = R.where(past_end, dims_like, begin1)
+            gv = R.dynamic_strided_slice(x, begin2, end, strides)
+            R.output(gv)
+        return gv
+
+
+@expects("dyn.strided_slice/leading_axes")
+@I.ir_module
+class StridedSliceLeadingAxes:
+    """Bounds for the first axis only: Relay takes the other axes whole, so they are padded with 0, dim, 1."""
+
+    @R.function
+    def main(x: R.Tensor((5, 3), "int64"), begin: R.Tensor((1,), "int32"), end: R.Tensor((1,), "int64"),
+             strides: R.Tensor((1,), "int32")):
+        with R.dataflow():
+            begin64 = R.astype(begin, "int64")
+            strides64 = R.astype(strides, "int64")
+            begin2 = R.concat((begin64, R.const([0], "int64")), axis=0)
+            end2 = R.concat((end, R.const([3], "int64")), axis=0)
+            strides2 = R.concat((strides64, R.const([1], "int64")), axis=0)
+            gv = R.dynamic_strided_slice(x, begin2, end2, strides2)
+            R.output(gv)
+        return gv

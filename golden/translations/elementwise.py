@@ -2,6 +2,7 @@
 
 from tvm.script import ir as I
 from tvm.script import relax as R
+from tvm.script import tirx as T
 
 from ._golden import expects, one_op, tensor
 
@@ -189,3 +190,34 @@ for variant, src, dst in [
     one_op(f"cast/{variant}", f"x: {tensor((2, 3, 4), src)}", f'R.astype(x, "{dst}")')
 one_op("cast_like/basic", f"{X}, y: {tensor((2,), 'int32')}", 'R.astype(x, "int32")')
 one_op("full_like/basic", f"{X}, fill: {tensor(())}", "R.full_like(x, fill)")
+
+
+# ---- `?` dims Relax cannot relate: Relay reads both operands at one index (defined when the dims are equal at
+# run time), so the operands are broadcast to the common dim (a static one when there is one) before the op.
+@expects("add/any_dims")
+@I.ir_module
+class AddAnyDims:
+    @R.function
+    def main(x: R.Tensor(("x_dim0", 3), "float32"), y: R.Tensor(("y_dim0", 3), "float32")):
+        x_dim0, y_dim0 = T.int64(), T.int64()
+        with R.dataflow():
+            lv = R.broadcast_to(y, R.shape([x_dim0, 3]))
+            gv = R.add(x, lv)
+            R.output(gv)
+        return gv
+
+
+@expects("where/any_dims")
+@I.ir_module
+class WhereAnyDims:
+    @R.function
+    def main(c: R.Tensor(("c_dim0", 4), "bool"), x: R.Tensor((3, "x_dim1"), "float32"),
+             y: R.Tensor((1, "y_dim1"), "float32")):
+        c_dim0, x_dim1, y_dim1 = T.int64(), T.int64(), T.int64()
+        with R.dataflow():
+            lv = R.broadcast_to(c, R.shape([3, 4]))
+            lv1 = R.broadcast_to(x, R.shape([3, 4]))
+            lv2 = R.broadcast_to(y, R.shape([1, 4]))
+            gv = R.where(lv, lv1, lv2)
+            R.output(gv)
+        return gv

@@ -67,3 +67,13 @@ def test_multibox_transform_loc_moves_rows_with_a_class_first():
     for b, n in enumerate(count):
         np.testing.assert_allclose(rows[b, :n], relay["output_0"][b, :n], rtol=1e-4, atol=1e-5)
         assert (rows[b, n:] == -1).all()
+
+
+@pytest.mark.parametrize("fmt", ["relay", "json"])
+def test_all_class_nms_cut_to_the_valid_count_matches_relay(fmt):
+    """The onnx-format output cut to num_total_detections with dyn.strided_slice (begin of one value on a 2-D
+    tensor): the whole program, compiled, gives Relay's rows and count."""
+    from golden_harness import run_and_compare, translate_bundle
+
+    bundle = "vision.all_class_non_max_suppression/basic"
+    run_and_compare(translate_bundle(bundle, fmt), bundle, 0.0, 0.0)
