@@ -109,6 +109,29 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--json", action="store_true", help="print the written files and the report as JSON")
     convert.set_defaults(run=_cmd_convert)
 
+    from .parity.cli import add_check_arguments, add_export_script_arguments, run_check, run_export_script
+
+    check = sub.add_parser(
+        "check",
+        help="check converted models against outputs recorded by real Relay (parity bundles)",
+        description="For each bundle written by relay_export.py (tvm-migrate export-script): convert its Relay "
+        "program, compile it, run it on the recorded inputs, compare every output with Relay's (dtype, shape, "
+        "max abs/rel error, fraction of mismatched elements) and time it beside Relay. When outputs differ and "
+        "the bundle has intermediates.npz, name the first diverging Relay node. Exit 0 if every bundle "
+        "passes, 1 if any fails (unreadable bundles included), 2 for a usage error.",
+    )
+    add_check_arguments(check)
+    check.set_defaults(run=run_check)
+
+    export_script = sub.add_parser(
+        "export-script",
+        help="write relay_export.py, the bundle exporter to run in a legacy (Relay) TVM environment",
+        description="Write relay_export.py: a self-contained script (legacy tvm + numpy only) that runs a Relay "
+        "model in the old environment and records a parity bundle for `tvm-migrate check`.",
+    )
+    add_export_script_arguments(export_script)
+    export_script.set_defaults(run=run_export_script)
+
     try:
         from rewriters.cli import add_codemod_arguments, run_codemod
     except ImportError:  # the codemod lands separately; the rest of the CLI works without it

@@ -4,6 +4,7 @@ Copy this one file next to your old TVM (0.14 - 0.19, the Relay era) and run, fo
 
     python relay_export.py model.onnx --shape input=1,3,224,224 -o bundle/
     python relay_export.py model.relay --params model.params -o bundle/
+    python relay_export.py model.json --params model.params --intermediates -o bundle/
 
 or call `export_bundle(mod, params, inputs, out_dir)` from Python. It imports only `tvm`, `numpy`
 and the standard library (plus `onnx` for .onnx models), so it never needs tvm-migrate installed.
@@ -18,6 +19,9 @@ A bundle is a directory holding (the layout is a contract read by tvm-migrate):
                    a tuple-typed parameter `t` is written `t.0`, `t.1`, ... (nested: `t.0.1`)
     outputs.npz    output_0 .. output_{n-1}: the outputs of main, nested tuples flattened depth-first
     meta.json      TVM version, target, executor, opt_level, latency, creation time, array dtypes
+    intermediates.npz   (optional, --intermediates) the value of every expression node of main, from
+                   an unfused opt_level=0 Relay VM run, keyed by the node's index in model.json's
+                   "nodes" list; a tuple-valued node `k` is written `k.0`, `k.1`, ... (nested `k.0.1`)
 
 npz files cannot carry bfloat16: such arrays are stored as their uint16 bit patterns and
 meta.json records their dtype as "bfloat16".
@@ -359,6 +363,169 @@ def run_module(mod, params, flat, dtypes, target=DEFAULT_TARGET, opt_level=3, re
 
 
 # ----------------------------------------------------------------------------------------------
+# Intermediates: the value of every expression node of main, keyed by its index in model.json
+# ----------------------------------------------------------------------------------------------
+
+# Fields of each expression node, as named both in model.json and on the Python objects.
+_EXPR_FIELDS = {
+    "relay.Function": ("params", "body"),
+    "relay.Call": ("op", "args"),
+    "relay.Tuple": ("fields",),
+    "relay.TupleGetItem": ("tuple_value",),
+    "relay.Let": ("var", "value", "body"),
+    "relay.If": ("cond", "true_branch", "false_branch"),
+}
+
+
+def json_expr_index(doc, main_func, entry="main"):
+    """{node index in doc["nodes"]: expression of main} for the module `doc` (parsed save_json output).
+
+    `doc` must have been written from the module `main_func` belongs to: the walk follows each node's
+    fields in the JSON and on the object side by side. Local functions are indexed but not entered.
+    """
+    nodes = doc["nodes"]
+
+    def ref(i, field):
+        value = nodes[i].get("attrs", {}).get(field)
+        if value is None:
+            raise ExportError("model.json node %d (%s) has no field %r" % (i, nodes[i].get("type_key"), field))
+        return int(value)
+
+    root = int(doc["root"])
+    fmap = nodes[ref(root, "functions")].get("data", [])
+    main_index = None
+    for k in range(0, len(fmap), 2):
+        name_node = nodes[ref(fmap[k], "name_hint")]
+        if name_node.get("repr_str") == entry:
+            main_index = fmap[k + 1]
+    if main_index is None:
+        raise ExportError("model.json has no function @%s" % entry)
+    out = {}
+    stack = [(main_index, main_func)]
+    while stack:
+        i, obj = stack.pop()
+        if i in out or i == 0:
+            continue
+        out[i] = obj
+        key = nodes[i].get("type_key")
+        if key == "relay.Function" and i != main_index:
+            continue
+        for field in _EXPR_FIELDS.get(key, ()):
+            j, child = ref(i, field), getattr(obj, field)
+            if nodes[j].get("type_key") == "Array":
+                data = nodes[j].get("data", [])
+                if len(data) != len(child):
+                    raise ExportError("model.json node %d: field %r has %d entries, the module %d"
+                                      % (i, field, len(data), len(child)))
+                stack.extend(zip(data, child))
+            else:
+                stack.append((j, child))
+    return out
+
+
+def _recordable_type(ty):
+    try:
+        return bool(_flatten_type(ty, ""))
+    except ExportError:
+        return False
+
+
+def _post_order(roots, stop):
+    """Distinct expressions reachable from roots, children first; nodes in `stop` types are not entered."""
+    order, seen = [], set()
+    stack = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        if isinstance(node, stop):
+            continue
+        if isinstance(node, relay.Call):
+            kids = list(node.args)
+        elif isinstance(node, relay.Tuple):
+            kids = list(node.fields)
+        elif isinstance(node, relay.TupleGetItem):
+            kids = [node.tuple_value]
+        else:
+            kids = []
+        stack.extend((k, False) for k in reversed(kids))
+    return order
+
+
+_NOT_RECORDED = ("nn.dropout",)
+
+
+def intermediate_nodes(main_func):
+    """Expression nodes of main whose values can be recorded, in topological order.
+
+    They are the nodes evaluated unconditionally in main's scope: along main's chain of `let`s and
+    its final body; `if`, `match` and nested `let` nodes are recorded as a whole but not entered.
+    Only values that are tensors or (nested) tuples of tensors are kept. `nn.dropout` calls are left
+    out (their mask has no inference meaning and no compute; their output is the item `.0` node).
+    """
+    values, body = [], main_func.body
+    while isinstance(body, relay.Let):
+        values.append(body.value)
+        body = body.body
+    stop = (relay.Let, relay.If, relay.Function, getattr(relay, "Match", relay.If))
+    picked = []
+    for node in _post_order(values + [body], stop):
+        if isinstance(node, (relay.Var, relay.Constant, relay.Function, tvm.ir.Op, tvm.ir.GlobalVar)):
+            continue
+        if isinstance(node, relay.Call) and isinstance(node.op, tvm.ir.Op) and node.op.name in _NOT_RECORDED:
+            continue
+        if _recordable_type(node.checked_type):
+            picked.append(node)
+    return picked
+
+
+def _returning(main_func, nodes):
+    """main_func with its final body (inside its chain of lets) replaced by a tuple of `nodes`."""
+    lets, body = [], main_func.body
+    while isinstance(body, relay.Let):
+        lets.append(body)
+        body = body.body
+    new_body = relay.Tuple(list(nodes))
+    for let in reversed(lets):
+        new_body = relay.Let(let.var, let.value, new_body)
+    return relay.Function(list(main_func.params), new_body, None, main_func.type_params, main_func.attrs)
+
+
+def record_intermediates(mod, model_json, params, flat, dtypes, target=DEFAULT_TARGET, pass_config=None):
+    """Run main unfused (Relay VM, opt_level=0) returning every recordable node; -> ({key: array}, {key: dtype}).
+
+    Keys are model.json node indices (see `json_expr_index`); a tuple-valued node k gives k.0, k.1, ...
+    """
+    func = mod["main"]
+    index = {obj: i for i, obj in json_expr_index(json.loads(model_json), func).items()}  # objects hash by node
+    nodes = [n for n in intermediate_nodes(func) if n in index]
+    if not nodes:
+        return {}, {}
+    probe = _copy_module(mod)
+    probe["main"] = _returning(func, nodes)
+    # The VM at opt_level=0 (no fusion, no layout or constant-folding passes) wants A-normal form;
+    # dropout and batch_norm must be simplified for inference before their uses are let-bound.
+    probe = relay.transform.SimplifyInference()(_infer(probe))
+    probe = relay.transform.ToANormalForm()(_infer(probe))
+    outs, _, _, _ = run_module(probe, params, flat, dtypes, target=target, opt_level=0, repeat=1, executor="vm",
+                               pass_config=pass_config)
+    keys = []
+    for node in nodes:
+        keys.extend(k for k, _ in _flatten_type(node.checked_type, str(index[node])))
+    if len(keys) != len(outs):
+        raise ExportError("the intermediates run returned %d values for %d keys" % (len(outs), len(keys)))
+    arrays, out_dtypes = {}, {}
+    for key, nd in zip(keys, outs):
+        arrays[key], out_dtypes[key] = _to_numpy(nd)
+    return arrays, out_dtypes
+
+
+# ----------------------------------------------------------------------------------------------
 # Writing
 # ----------------------------------------------------------------------------------------------
 
@@ -475,6 +642,7 @@ def export_bundle(
     executor="auto",
     pass_config=None,
     extra_meta=None,
+    intermediates=False,
 ):
     """Run `mod` on `inputs` (missing ones generated from `seed`) and write a bundle to out_dir.
 
@@ -482,8 +650,12 @@ def export_bundle(
     inputs: {key: array} or None. shapes: {key: shape} for inputs with dynamic dims that are generated;
     input_ranges: {key: (low, high)} for generated inputs; executor: "auto" (graph executor, then the
     Relay VM if that fails), "graph" or "vm"; pass_config: PassContext config dict (recorded);
-    extra_meta: more keys for meta.json. Returns the meta dict written to meta.json.
+    extra_meta: more keys for meta.json; intermediates: also write intermediates.npz (every expression
+    node's value from an unfused opt_level=0 Relay VM run, keyed by model.json node index; needs
+    write_json). Returns the meta dict written to meta.json.
     """
+    if intermediates and not write_json:
+        raise ExportError("intermediates are keyed by model.json node index: they need write_json=True")
     if isinstance(mod, relay.Function):
         mod = tvm.IRModule.from_expr(mod)
     params = _params_to_nd(params)
@@ -531,7 +703,19 @@ def export_bundle(
     if write_text:
         files["model.relay"] = mod.astext(show_meta_data=True).encode("utf-8")
     if write_json:
-        files["model.json"] = tvm.ir.save_json(mod).encode("utf-8")
+        model_json = tvm.ir.save_json(mod)
+        files["model.json"] = model_json.encode("utf-8")
+    if intermediates:
+        try:
+            mid, mid_dtypes = record_intermediates(mod, model_json, params, flat, in_dtypes, target, pass_config)
+        except Exception as exc:  # the bundle is still useful without them: say why they are missing
+            meta["intermediates_failure"] = _first_line(exc)
+        else:
+            files["intermediates.npz"] = _npz_bytes(mid)
+            meta["intermediates"] = {
+                "keyed_by": "model.json node index", "executor": "vm", "opt_level": 0,
+                "arrays": {k: {"dtype": mid_dtypes[k], "shape": list(mid[k].shape)} for k in mid},
+            }
     files["model.params"] = _params_bytes(params)
     files["inputs.npz"] = _npz_bytes(flat)
     files["outputs.npz"] = _npz_bytes(out_arrays)
@@ -592,6 +776,9 @@ def main(argv=None):
     ap.add_argument("--opt-level", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--executor", choices=("auto", "graph", "vm"), default="auto")
+    ap.add_argument("--intermediates", action="store_true",
+                    help="also record every intermediate value (unfused opt_level=0 Relay VM run) in "
+                         "intermediates.npz, for divergence localization by tvm-migrate check")
     ap.add_argument("-o", "--out", required=True, help="bundle directory to write")
     args = ap.parse_args(argv)
     try:
@@ -608,12 +795,17 @@ def main(argv=None):
         meta = export_bundle(
             mod, params, inputs, args.out, target=args.target, opt_level=args.opt_level,
             repeat=args.repeat, seed=args.seed, shapes=shapes, executor=args.executor,
+            intermediates=args.intermediates,
         )
     except ExportError as exc:
         sys.stderr.write("relay_export: error: %s\n" % exc)
         return 2
     sys.stdout.write("wrote %s (%s executor, %d inputs, %d outputs, %.3f ms)\n" % (
         args.out, meta["executor"], len(meta["inputs"]), len(meta["outputs"]), meta["latency_ms"]))
+    if "intermediates" in meta:
+        sys.stdout.write("  intermediates.npz: %d values\n" % len(meta["intermediates"]["arrays"]))
+    elif "intermediates_failure" in meta:
+        sys.stderr.write("relay_export: warning: no intermediates.npz: %s\n" % meta["intermediates_failure"])
     return 0
 
 
