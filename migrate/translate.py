@@ -13,7 +13,9 @@ What carries over, and how:
   size variable becomes one shared symbolic variable.
 - ``let`` bindings keep their names; ``if`` becomes a Relax ``If`` outside dataflow blocks, with
   each node emitted in the innermost scope that covers all its uses (see `translate_plan`).
-  Everything else lands in dataflow blocks (``relax.transform.ConvertToDataflow``).
+  Everything else lands in dataflow blocks, as ``relax.transform.ConvertToDataflow`` places them: a
+  function without control flow is emitted as one dataflow block directly (linear in its size; the
+  pass is not), the others go through the pass (see `translate_emit`).
 - Local functions (``let %f = fn ...``, fused ``Primitive`` functions, BYOC ``Composite``/``Compiler``
   functions) are inlined at each call; a local function that calls itself (a loop) is lifted to a
   private global function whose extra trailing parameters are the variables it captures.
@@ -38,8 +40,8 @@ from .attrs import is_known_op
 from .errors import ParamsError, UnsupportedInputError, UnsupportedOpsError
 from .loader import load_relay
 from .gcpause import gc_paused
-from .translate_context import TypeConverter, sanitize_name
-from .translate_emit import Closure, Emitter, Frame, constant_value
+from .translate_context import TranslationBuilder, TypeConverter, sanitize_name
+from .translate_emit import Closure, Emitter, Frame, PlainBlocksNeeded, constant_value
 from .translate_plan import OP_CALL, Plan, Unsupported, free_vars
 
 
@@ -62,8 +64,13 @@ def from_relay(
         from .params import load_params
 
         params = load_params(params)
+    params = dict(params or {})
     with gc_paused():  # translation makes no reference cycles worth collecting mid-way
-        return ModuleTranslator(mod, dict(params or {}), keep_params_in_input, entry).run()
+        try:
+            return ModuleTranslator(mod, params, keep_params_in_input, entry).run()
+        except PlainBlocksNeeded:  # a translator bound values past the dataflow binder (e.g. a match_cast)
+            plain = ModuleTranslator(mod, params, keep_params_in_input, entry, direct_dataflow=False).run()
+            return relax.transform.ConvertToDataflow(min_size=1)(plain)
 
 
 def _to_numpy(value, name: str) -> np.ndarray:
@@ -78,13 +85,21 @@ def _to_numpy(value, name: str) -> np.ndarray:
 
 
 class ModuleTranslator:
-    def __init__(self, mod: ir.IRModule, params: dict, keep_params_in_input: bool, entry: str):
+    """Translates the functions reachable from `entry`. With ``direct_dataflow`` (the default) functions
+    without control flow are emitted as dataflow blocks and the others get ``ConvertToDataflow``; without
+    it, every function is emitted into plain binding blocks and `run` returns the module as it is, before
+    any dataflow pass (what `from_relay` falls back to, and what tests compare the direct path with)."""
+
+    def __init__(self, mod: ir.IRModule, params: dict, keep_params_in_input: bool, entry: str,
+                 direct_dataflow: bool = True):
         self.mod = mod
+        self.direct_dataflow = direct_dataflow
+        self.needs_dataflow_pass: list = []  # GlobalVars of the functions left to ConvertToDataflow
         self.params = params
         self.keep_params = keep_params_in_input
         self.entry = entry
         self.types = TypeConverter()
-        self.bb = relax.BlockBuilder()  # one for the module: PrimFuncs from emit_te land in its module
+        self.bb = TranslationBuilder()  # one for the module: PrimFuncs from emit_te land in its module
         self.plans: dict = {}  # id(Function) -> Plan
         self.gvars: dict = {}  # name -> relax.GlobalVar
         self.translated: dict = {}  # name -> relax.Function
@@ -120,7 +135,12 @@ class ModuleTranslator:
         funcs = dict(self.bb.get().functions)  # TOPI PrimFuncs from emit_te, if any
         funcs.update({self.gvars[n]: self.translated[n] for n in order})
         funcs.update(self.extra_functions)
-        return relax.transform.ConvertToDataflow(min_size=1)(tvm.IRModule(funcs))
+        if not self.direct_dataflow:
+            return tvm.IRModule(funcs)
+        todo = {gv: funcs[gv] for gv in self.needs_dataflow_pass}
+        if todo:
+            funcs.update(relax.transform.ConvertToDataflow(min_size=1)(tvm.IRModule(todo)).functions)
+        return tvm.IRModule(funcs)
 
     def _reachable_globals(self) -> list:
         """Global functions reachable from the entry, callees before callers (cycles broken).
@@ -289,6 +309,8 @@ class ModuleTranslator:
         emitter = Emitter(self)
         frame = Frame(plan, env, None, emitter)
         rfunc = emitter.function(frame, inputs + kept, name)
+        if emitter.needs_pass:
+            self.needs_dataflow_pass.append(self.gvars[name])
         if kept:
             rfunc = rfunc.with_attr("num_input", len(inputs))
         self.translated[name] = rfunc
@@ -385,6 +407,8 @@ class ModuleTranslator:
         body_plan = self.plan_for(func, plan.global_name)
         frame = Frame(body_plan, {id(p): v for p, v in zip(func.params, params)}, capture_frame, emitter)
         self.extra_functions[gv] = emitter.function(frame, params + cap_params, gv.name_hint, private=True)
+        if emitter.needs_pass:
+            self.needs_dataflow_pass.append(gv)
         return gv, captured
 
     def _unique_global(self, name: str) -> str:

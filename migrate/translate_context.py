@@ -93,6 +93,111 @@ def static_int(value) -> Optional[int]:
     return None
 
 
+_COMPOUND = (relax.Call, relax.TupleGetItem)  # arguments the normalizer binds (translators make no If/SeqExpr)
+
+
+class TranslationBuilder(relax.BlockBuilder):
+    """The module's BlockBuilder, plus the `DataflowBinder` in use while a function is emitted as one
+    dataflow block (None otherwise): `TranslationContext.emit` binds through it."""
+
+    def __init__(self):
+        super().__init__()
+        self.binder: Optional["DataflowBinder"] = None
+
+
+class DataflowBinder:
+    """Binds expressions into an open dataflow block exactly as a plain binding block would bind them.
+
+    ``BlockBuilder.emit`` names an unnamed binding "lv" in a dataflow block but "gv" in a plain one, and
+    so does the normalizer for the nested calls it binds; names are made unique module-wide, so one
+    different name shifts all later ones. Here nested calls are bound first, in the normalizer's order
+    (depth first, left to right, each distinct expression object once per block), and every unnamed
+    binding is named "gv": the same names, in the same order, as a plain block gets. `count` is the
+    number of bindings made here: a block holding more was also written to directly (a translator's
+    ``ctx.bb.emit`` / ``ctx.bb.match_cast``), with "lv" names.
+    """
+
+    def __init__(self, bb: relax.BlockBuilder):
+        self.bb = bb
+        self.count = 0
+        self._bound: dict = {}  # nested expression -> its var (the normalizer's per-block cache)
+
+    def emit(self, expr: relax.Expr, name: str = "") -> relax.Var:
+        expr = self.flatten(expr)
+        self.count += 1
+        return self.bb.emit(expr, name or "gv")
+
+    def emit_output(self, expr: relax.Expr, name: str = "") -> relax.Var:
+        expr = self.flatten(expr)
+        self.count += 1
+        return self.bb.emit_output(expr, name or "gv")
+
+    def normalize(self, expr: relax.Expr) -> relax.Expr:
+        return self.bb.normalize(self.flatten(expr))
+
+    def flatten(self, expr: relax.Expr) -> relax.Expr:
+        """`expr` with its nested calls and tuple items bound (nothing to do for a normalized expression).
+        Iterative: a deep nest of calls built by a translator does not recurse in Python."""
+        if not _has_compound_operand(expr):
+            return expr
+        # (expression, its operands, its operands rebuilt so far); an operand is bound once all of its own are
+        stack = [(expr, list(_operands(expr)), [])]
+        while True:
+            node, pending, ready = stack[-1]
+            while len(ready) < len(pending):
+                arg = pending[len(ready)]
+                var = self._bound.get(arg)
+                if var is not None:
+                    ready.append(var)
+                elif isinstance(arg, (relax.Tuple,) + _COMPOUND) and _has_compound_operand(arg):
+                    break
+                elif isinstance(arg, _COMPOUND):
+                    ready.append(self._bind_operand(arg, arg))
+                else:
+                    ready.append(arg)
+            else:
+                stack.pop()
+                rebuilt = _rebuild(node, ready)
+                if not stack:
+                    return rebuilt
+                parent_ready = stack[-1][2]
+                if isinstance(node, _COMPOUND):
+                    parent_ready.append(self._bind_operand(node, rebuilt))
+                else:  # a tuple operand stays a tuple; its fields are bound
+                    parent_ready.append(rebuilt)
+                continue
+            stack.append((arg, list(_operands(arg)), []))
+
+    def _bind_operand(self, original: relax.Expr, expr: relax.Expr) -> relax.Var:
+        self.count += 1
+        var = self.bb.emit(expr, "gv")
+        self._bound[original] = var
+        return var
+
+
+def _operands(expr: relax.Expr):
+    if isinstance(expr, relax.Call):
+        return expr.args
+    if isinstance(expr, relax.Tuple):
+        return expr.fields
+    if isinstance(expr, relax.TupleGetItem):
+        return (expr.tuple_value,)
+    return ()
+
+
+def _has_compound_operand(expr: relax.Expr) -> bool:
+    return any(isinstance(a, _COMPOUND) or (isinstance(a, relax.Tuple) and _has_compound_operand(a))
+               for a in _operands(expr))
+
+
+def _rebuild(expr: relax.Expr, operands: list) -> relax.Expr:
+    if isinstance(expr, relax.Call):
+        return relax.Call(expr.op, operands, expr.attrs, expr.ty_args, expr.span)
+    if isinstance(expr, relax.Tuple):
+        return relax.Tuple(operands, expr.span)
+    return relax.TupleGetItem(operands[0], expr.index)
+
+
 class TranslationContext:
     """Handed to each translator: the block builder, the Relay call and helpers.
 
@@ -127,13 +232,15 @@ class TranslationContext:
     def emit(self, expr: relax.Expr, name: str = "") -> relax.Expr:
         if isinstance(expr, (relax.Var, tvm.ir.expr.Constant)):
             return expr
-        return self.bb.emit(expr, name)
+        binder = getattr(self.bb, "binder", None)
+        return self.bb.emit(expr, name) if binder is None else binder.emit(expr, name)
 
     def normalize(self, expr: relax.Expr) -> relax.Expr:
-        return self.bb.normalize(expr)
+        binder = getattr(self.bb, "binder", None)
+        return self.bb.normalize(expr) if binder is None else binder.normalize(expr)
 
     def ty(self, expr: relax.Expr) -> relax.Type:
-        ty = expr.ty if getattr(expr, "ty", None) is not None else self.bb.normalize(expr).ty
+        ty = expr.ty if getattr(expr, "ty", None) is not None else self.normalize(expr).ty
         return ty
 
     def tensor_type(self, expr: relax.Expr) -> relax.TensorType:

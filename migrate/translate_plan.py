@@ -11,6 +11,13 @@ the value takes the variable's name. A let-bound function (``let %f = fn (...) {
 literal in call position is not a node: each call to it is, and a call depends on its arguments and
 on every variable the function captures. Local functions get their own `Plan`.
 
+Dataflow analysis (for emitting dataflow blocks directly, see `translate_emit`): `straight_line` says
+whether a function, with the local functions it inlines, is free of control flow (one dataflow block
+holds its whole body), and `Plan.result_nodes` which nodes make up the function's result: their
+bindings are the block's outputs (non-dataflow Vars, ``emit_output``); every other binding is used
+only inside the block and becomes a DataflowVar. This is what ``relax.transform.ConvertToDataflow``
+decides for such a function, found here in one linear pass over the plan instead of over the IR.
+
 Everything here is iterative: a 100k-deep chain of calls or lets never recurses in Python.
 """
 
@@ -37,6 +44,39 @@ def free_vars(func: ir.Function) -> list:
         elif isinstance(node, ir.Var):
             refs.setdefault(id(node), node)
     return [v for k, v in refs.items() if k not in bound]
+
+
+def straight_line(plan: "Plan", plan_for, is_recursive) -> bool:
+    """True when `plan`, with every local function it inlines (transitively), has no control flow: no
+    ``If`` and no recursive local function (lifted to a global function). Its whole body then fits one
+    dataflow block. `plan_for(func)` gives a local function's plan; `is_recursive(func)` says if it
+    calls itself. A call of a local function bound in an enclosing function (`VAR_CALL`) is followed
+    through the enclosing plans' let-bound functions (visited first: scoping is lexical)."""
+    stack, seen, bound_functions = [plan], {id(plan)}, {}
+    while stack:
+        p = stack.pop()
+        for var_id, var in p.let_vars.items():
+            target = p.resolve(var)
+            if isinstance(target, ir.Function):
+                bound_functions[var_id] = target
+        for key, kind in p.kind.items():
+            if kind == IF:
+                return False
+            if kind == LOCAL_CALL:
+                func = p.callee[key]
+            elif kind == VAR_CALL:
+                func = bound_functions.get(id(p.callee[key]))
+                if func is None:
+                    return False
+            else:
+                continue
+            if is_recursive(func):
+                return False
+            callee = plan_for(func)
+            if id(callee) not in seen:
+                seen.add(id(callee))
+                stack.append(callee)
+    return True
 
 
 class Unsupported(Exception):
@@ -72,6 +112,7 @@ class Plan:
         self._inline_global = inline_global or (lambda name: None)
         self.global_callees: set = set()  # ids of LOCAL_CALL nodes whose callee is an inlined global function
         self.failed = False
+        self._result_nodes: dict = {}  # path -> result_nodes(path)
         self.root = self.resolve(func.body)
         self._build_graph()
         if not self.failed:
@@ -81,6 +122,8 @@ class Plan:
 
     def resolve(self, expr):
         """The expression `expr` stands for: through lets (to their body) and let-bound variables."""
+        if not isinstance(expr, (ir.Let, ir.Var)):
+            return expr  # stands for itself (not cached: a graph-form program has one such node per op)
         start = expr
         cached = self._resolved.get(id(start))
         if cached is not None:
@@ -102,6 +145,59 @@ class Plan:
         for e in seen:
             self._resolved[id(e)] = expr
         return expr
+
+    def result_nodes(self, plan_for, path: tuple = ()) -> tuple:
+        """Which nodes' bindings make up this function's result (or, with `path`, the part of it that
+        the tuple indices in `path` select): the dataflow block's outputs.
+
+        Returns (ids of nodes bound as outputs, {id(call of an inlined local function): set of paths}):
+        the callee of such a call is emitted in a frame of its own, where its `result_nodes` for those
+        paths are the outputs. Tuples and items of tuples are not bindings: a tuple node's value is a
+        Relax tuple of its fields' values, and an item of a value that is a Relax tuple is that field
+        (`value_is_tuple`); an item of anything else is bound. `plan_for(func)` gives a local function's
+        plan."""
+        key = path
+        cached = self._result_nodes.get(key)
+        if cached is not None:
+            return cached
+        nodes, calls, stack, seen = set(), {}, [(self.root, path)], set()
+        while stack:
+            node, path = stack.pop()
+            kind = self.kind.get(id(node))
+            if kind is None or (id(node), path) in seen:
+                continue  # a leaf (a parameter, a constant...): no binding; or seen through another use
+            seen.add((id(node), path))
+            if kind == TUPLE:
+                if path:
+                    stack.append((self.resolve(node.fields[path[0]]), path[1:]))
+                else:
+                    stack.extend((self.resolve(f), ()) for f in node.fields)
+            elif kind == GET_ITEM and self.value_is_tuple(node.tuple_value, plan_for):
+                stack.append((self.resolve(node.tuple_value), (node.index,) + path))
+            elif kind in (LOCAL_CALL, VAR_CALL):
+                calls.setdefault(id(node), set()).add(path)
+            else:
+                nodes.add(id(node))
+        self._result_nodes[key] = (frozenset(nodes), calls)
+        return self._result_nodes[key]
+
+    def value_is_tuple(self, expr, plan_for) -> bool:
+        """True when the value emitted for `expr` is a Relax tuple expression (not a var of tuple type):
+        a tuple node, an item of one that is a tuple, an inlined call whose callee returns one."""
+        plan, node, path = self, self.resolve(expr), ()
+        while True:
+            kind = plan.kind.get(id(node))
+            if kind == TUPLE:
+                if not path:
+                    return True
+                node, path = plan.resolve(node.fields[path[0]]), path[1:]
+            elif kind == GET_ITEM:
+                node, path = plan.resolve(node.tuple_value), (node.index,) + path
+            elif kind == LOCAL_CALL:
+                plan = plan_for(plan.callee[id(node)])
+                node = plan.root
+            else:  # a call's result (a translator may return a tuple expression: then the check falls back)
+                return False
 
     def is_local(self, var: ir.Var) -> bool:
         """True for this function's parameters and let variables (not for variables it captures)."""
@@ -233,6 +329,11 @@ class Plan:
         return a
 
     def _place(self) -> None:
+        if IF not in self.kind.values():  # one scope: everything in the body, in dependency order
+            self.scope_of = dict.fromkeys(self.kind, 0)
+            if self.order:
+                self.scope_nodes[0] = list(self.order)
+            return
         use: dict = {id(self.root): 0}
 
         def used_in(node, scope):
