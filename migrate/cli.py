@@ -133,6 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
     export_script.set_defaults(run=run_export_script)
 
     try:
+        from nightly.run import add_zoo_arguments, run_zoo_command
+    except ImportError:  # nightly/ ships with the source tree only
+        pass
+    else:
+        zoo = sub.add_parser(
+            "zoo",
+            help="run the nightly model zoo against real Relay (nightly/zoo.toml; needs a source checkout and "
+            "a legacy Relay environment)",
+        )
+        add_zoo_arguments(zoo)
+        zoo.set_defaults(run=run_zoo_command)
+
+    try:
         from rewriters.cli import add_codemod_arguments, run_codemod
     except ImportError:  # the codemod lands separately; the rest of the CLI works without it
         pass

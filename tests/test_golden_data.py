@@ -307,7 +307,7 @@ def test_op_coverage_of_relay_v019_op_list(manifest, bundles):
 # relay_export.py itself, run by the legacy interpreter when this machine has one
 # ---------------------------------------------------------------------------------------------
 
-LEGACY_PYTHON = os.environ.get("LEGACY_RELAY_PYTHON", "/work/legacy/env/python")
+LEGACY_PYTHON = os.environ.get("TVM_MIGRATE_LEGACY_PYTHON", "/work/legacy/env/python")
 EXPORTER = os.path.join(ROOT, "migrate", "legacy", "relay_export.py")
 needs_legacy = pytest.mark.skipif(not os.path.exists(LEGACY_PYTHON), reason="no legacy Relay interpreter here")
 
