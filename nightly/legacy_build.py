@@ -71,7 +71,7 @@ def _read_pb(path):
 
 def build_onnx_backend(spec):
     import onnx
-    from golden_models import _replace_constant_of_shape
+    from golden_models import _replace_constant_of_shape, relay_from_onnx
 
     path = os.path.join(onnx_data_dir(), spec["path"])
     model = onnx.load(path)
@@ -88,18 +88,7 @@ def build_onnx_backend(spec):
     arrays = None
     if os.path.isdir(data_dir):
         arrays = [_read_pb(os.path.join(data_dir, "input_%d.pb" % k)) for k in range(len(graph_inputs))]
-    shapes = {}
-    for k, gi in enumerate(graph_inputs):
-        if arrays is not None:
-            shapes[gi.name] = arrays[k].shape
-        else:
-            shapes[gi.name] = tuple(d.dim_value if d.dim_value > 0 else 1 for d in gi.type.tensor_type.shape.dim)
-    mod, params = relay.frontend.from_onnx(model, shape=shapes, freeze_params=freeze)
-    inputs = None
-    if arrays is not None:
-        names = [p.name_hint for p in mod["main"].params if p.name_hint not in params]
-        by_name = {gi.name: arrays[k] for k, gi in enumerate(graph_inputs)}
-        inputs = {n: by_name[n] for n in names} if set(names) == set(by_name) else dict(zip(names, arrays))
+    mod, params, inputs = relay_from_onnx(model, graph_inputs, arrays, freeze)
     return mod, dict(params), inputs, note
 
 

@@ -9,16 +9,10 @@ from tvm import relax
 
 def run_main(mod: tvm.IRModule, args: list) -> list:
     """Compile `mod` for llvm, call main on `args`, return its outputs flattened depth-first (as outputs.npz)."""
+    from migrate.parity.check import flatten_result
+
     ex = tvm.compile(mod, target="llvm")
-    out = relax.VirtualMachine(ex, tvm.cpu())["main"](*[tvm.runtime.tensor(a) for a in args])
-    flat, stack = [], [out]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tvm.runtime.Tensor):
-            flat.append(item.numpy())
-        else:
-            stack.extend(reversed(list(item)))
-    return flat
+    return flatten_result(relax.VirtualMachine(ex, tvm.cpu())["main"](*[tvm.runtime.tensor(a) for a in args]))
 
 
 def assert_outputs_match(got: list, expected: dict, rtol: float, atol: float) -> None:

@@ -173,10 +173,34 @@ def _replace_constant_of_shape(model, seed):
     return model
 
 
+def relay_from_onnx(model, graph_inputs, arrays, freeze):
+    """Import an ONNX model into Relay with its test inputs' shapes (or its declared ones, `?` as 1); returns
+    (mod, params, inputs by Relay parameter name, or None without test inputs)."""
+    from tvm import relay
+
+    shapes = {}
+    for k, gi in enumerate(graph_inputs):
+        if arrays is not None:
+            shapes[gi.name] = arrays[k].shape
+        else:
+            shapes[gi.name] = tuple(d.dim_value if d.dim_value > 0 else 1 for d in gi.type.tensor_type.shape.dim)
+    mod, params = relay.frontend.from_onnx(model, shape=shapes, freeze_params=freeze)
+    inputs = None
+    if arrays is not None:
+        names = [p.name_hint for p in mod["main"].params if p.name_hint not in params]
+        by_name = {gi.name: arrays[k] for k, gi in enumerate(graph_inputs)}
+        if set(names) == set(by_name):
+            inputs = {n: by_name[n] for n in names}
+        elif len(names) == len(arrays):
+            inputs = dict(zip(names, arrays))
+        else:
+            raise RuntimeError("ONNX inputs %s do not match Relay parameters %s" % (sorted(by_name), names))
+    return mod, params, inputs
+
+
 def _load_onnx_case(name):
     import onnx
     from onnx import numpy_helper
-    from tvm import relay
 
     path, data_dir = _onnx_entries()[name]
     model = onnx.load(path)
@@ -205,23 +229,7 @@ def _load_onnx_case(name):
             with open(p, "rb") as f:
                 t.ParseFromString(f.read())
             expected.append(numpy_helper.to_array(t))
-    shapes = {}
-    for k, gi in enumerate(graph_inputs):
-        if arrays is not None:
-            shapes[gi.name] = arrays[k].shape
-        else:
-            shapes[gi.name] = tuple(d.dim_value if d.dim_value > 0 else 1 for d in gi.type.tensor_type.shape.dim)
-    mod, params = relay.frontend.from_onnx(model, shape=shapes, freeze_params=freeze)
-    inputs = None
-    if arrays is not None:
-        names = [p.name_hint for p in mod["main"].params if p.name_hint not in params]
-        by_name = {gi.name: arrays[k] for k, gi in enumerate(graph_inputs)}
-        if set(names) == set(by_name):
-            inputs = {n: by_name[n] for n in names}
-        elif len(names) == len(arrays):
-            inputs = dict(zip(names, arrays))
-        else:
-            raise RuntimeError("ONNX inputs %s do not match Relay parameters %s" % (sorted(by_name), names))
+    mod, params, inputs = relay_from_onnx(model, graph_inputs, arrays, freeze)
     rel = os.path.relpath(path, os.path.dirname(_onnx_data_dir()))
     return {"mod": mod, "params": dict(params), "inputs": inputs, "expected_outputs": expected,
             "source": "onnx package %s: %s" % (onnx.__version__, rel), "note": note}
