@@ -9,6 +9,7 @@ from .errors import (
     UnsupportedInputError,
     UnsupportedOpsError,
 )
+from .compile import compile  # noqa: A004  (migrate.compile: the CPU pipeline; imports TVM only when called)
 from .loader import load_relay
 from .params import load_params
 
@@ -44,6 +45,7 @@ __all__ = [
     "RelayParseError",
     "UnsupportedInputError",
     "UnsupportedOpsError",
+    "compile",
     "from_relay",
     "load_converted",
     "register_translator",

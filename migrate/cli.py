@@ -44,7 +44,15 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from .convert import convert, write_converted
 
     conv = convert(args.model, args.params, name=args.name, entry=args.entry)
-    paths = write_converted(conv, args.output)
+    if not args.compile and (args.tune or args.tuning_db or args.target != "llvm"):
+        raise MigrateError("--target, --tune and --tuning-db choose how --compile builds: add --compile")
+    executable = None
+    if args.compile:
+        from .convert import compile_converted
+        from .parity.check import resolve_target
+
+        executable = compile_converted(conv, resolve_target(args.target), tune=args.tune, database=args.tuning_db)
+    paths = write_converted(conv, args.output, executable)
     report = conv.report
     if args.json:
         json.dump({"files": paths, "report": report}, sys.stdout, indent=2)
@@ -57,6 +65,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     for warning in report["warnings"]:
         print(f"  warning: {warning}")
     print(f"  weights: {paths[1]}; names: {paths[2]}; report: {paths[4]}")
+    if executable is not None:
+        print(f"  compiled (migrate.compile, weights inside): {paths[5]}")
     return 0
 
 
@@ -106,6 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--name", help="base name of the output files (default: the model file's stem, or "
                          "its directory's name for model.*)")
     convert.add_argument("--entry", default="main", help="entry function (default: main)")
+    convert.add_argument("--compile", action="store_true",
+                         help="also build NAME.so with migrate.compile (tvm-migrate's CPU pipeline; weights bound)")
+    convert.add_argument("--target", default="llvm",
+                         help='with --compile: "llvm" (generic x86-64) or a JSON object, e.g. '
+                         '\'{"kind": "llvm", "mcpu": "znver4"}\'')
+    convert.add_argument("--tune", type=int, default=0, metavar="N",
+                         help="with --compile: measure up to N candidate tiles per conv/matmul/pooling kernel")
+    convert.add_argument("--tuning-db", metavar="DIR", help="with --compile: tuning records to use (and, with "
+                         "--tune, to write); default ./tvm-migrate-tuning when tuning")
     convert.add_argument("--json", action="store_true", help="print the written files and the report as JSON")
     convert.set_defaults(run=_cmd_convert)
 

@@ -318,10 +318,25 @@ def output_files(name: str) -> list:
     return [f"{name}.py", f"{name}.params.npz", f"{name}.names.json", f"{name}.report.json", f"{name}.report.html"]
 
 
-def write_converted(conv: Conversion, outdir) -> list:
+def compile_converted(conv: Conversion, target="llvm", *, tune: int = 0, database=None):
+    """`conv` with its weights bound as constants, built by `migrate.compile` (a `relax.VMExecutable`)."""
+    import tvm
+    from tvm import relax
+
+    from .compile import compile as cpu_compile
+
+    entry = conv.names["entry"]
+    mod = conv.mod
+    if conv.params:
+        mod = relax.transform.BindParams(entry, {k: tvm.runtime.tensor(v) for k, v in conv.params.items()})(mod)
+    return cpu_compile(mod, target, tune=tune, database=database)
+
+
+def write_converted(conv: Conversion, outdir, executable=None) -> list:
     """Write `conv` into `outdir` atomically: into a temporary directory beside it, then moved in place.
 
-    Files of `outdir` other than this model's five are left alone. Returns the written paths.
+    With `executable` (from `compile_converted`), also ``<name>.so``: the compiled model, weights inside.
+    Files of `outdir` other than this model's are left alone. Returns the written paths.
     """
     from .report import render_html
 
@@ -347,6 +362,9 @@ def write_converted(conv: Conversion, outdir) -> list:
             f.write("\n")
         with open(os.path.join(tmp, files[4]), "w", encoding="utf-8") as f:
             f.write(render_html(conv.report))
+        if executable is not None:
+            files.append(f"{conv.name}.so")
+            executable.export_library(os.path.join(tmp, files[-1]))
         if not os.path.exists(outdir):
             umask = os.umask(0)
             os.umask(umask)

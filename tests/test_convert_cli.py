@@ -268,3 +268,30 @@ def test_a_failure_while_writing_leaves_nothing_half_written(tmp_path, monkeypat
         migrate.convert.convert_to_dir(src, out)
     assert sorted(os.listdir(out)) == ["m.py"] and (out / "m.py").read_text() == "old"
     assert sorted(os.listdir(tmp_path)) == ["m.relay", "out"]
+
+
+def test_convert_compile_writes_a_library_that_runs_like_relay(tmp_path, capsys):
+    """--compile builds NAME.so with migrate.compile, the weights inside: it takes only the inputs."""
+    from tvm import relax
+
+    from migrate.parity.check import flatten_result
+
+    bundle = GOLDEN / "models" / "mobilenet"
+    out = tmp_path / "out"
+    rc = cli_main(["convert", str(bundle / "model.json"), "--params", str(bundle / "model.params"), "-o", str(out),
+                   "--compile"])
+    assert rc == 0
+    assert f"compiled (migrate.compile, weights inside): {out / 'mobilenet.so'}" in capsys.readouterr().out
+    assert sorted(os.listdir(out)) == sorted([f.format(n="mobilenet") for f in FILES] + ["mobilenet.so"])
+    vm = relax.VirtualMachine(tvm.runtime.load_module(str(out / "mobilenet.so")), tvm.cpu())
+    inputs, outputs = _bundle_io(bundle)
+    got = flatten_result(vm["main"](*[tvm.runtime.tensor(a) for a in inputs.values()]))
+    assert_outputs_match(got, outputs, 1e-4, 1e-5)
+
+
+def test_convert_tuning_flags_need_compile(tmp_path, capsys):
+    bundle = GOLDEN / "models" / "mlp"
+    rc = cli_main(["convert", str(bundle / "model.json"), "-o", str(tmp_path / "o"), "--tune", "2"])
+    assert rc == 2
+    assert capsys.readouterr().err == "error: --target, --tune and --tuning-db choose how --compile builds: add --compile\n"
+    assert not (tmp_path / "o").exists()

@@ -57,6 +57,7 @@ class BundleCheck:
     target: str = "llvm"
     rtol: float = 1e-4
     atol: float = 1e-5
+    pipeline: str = "tvm-migrate"  # or "default" (tvm.compile), or the name of a caller's compile function
 
     @property
     def latency_ratio(self) -> Optional[float]:
@@ -71,7 +72,7 @@ class BundleCheck:
             "relay_latency_ms": self.relay_latency_ms, "relax_latency_ms": self.relax_latency_ms,
             "latency_ratio": self.latency_ratio, "convert_s": self.convert_s, "compile_s": self.compile_s,
             "ops": dict(self.ops), "divergence": self.divergence.to_dict() if self.divergence else None,
-            "target": self.target, "rtol": self.rtol, "atol": self.atol,
+            "target": self.target, "rtol": self.rtol, "atol": self.atol, "pipeline": self.pipeline,
         }
 
 
@@ -114,6 +115,16 @@ def default_compile(mod, target):
     import tvm
 
     return tvm.compile(mod, target=target)
+
+
+def migrate_compile(mod, target):
+    """tvm-migrate's CPU pipeline (`migrate.compile`): layouts and rule-based schedules."""
+    from ..compile import compile as cpu_compile
+
+    return cpu_compile(mod, target)
+
+
+PIPELINES = {"tvm-migrate": migrate_compile, "default": default_compile}
 
 
 def arguments(bundle: Bundle) -> list:
@@ -166,18 +177,27 @@ def run_relax(mod, bundle: Bundle, target, compile: Optional[Callable], repeat: 
     return result, compile_s, latency
 
 
-def check_bundle(path, *, target="llvm", rtol=1e-4, atol=1e-5, repeat=5, compile=None) -> BundleCheck:
+def check_bundle(path, *, target="llvm", rtol=1e-4, atol=1e-5, repeat=5, compile=None,
+                 pipeline="tvm-migrate") -> BundleCheck:
     """Convert, compile and run the bundle at `path`; compare every output with Relay's.
 
-    `compile(mod, target)` returns something `relax.VirtualMachine` runs (default: ``tvm.compile``).
+    `pipeline` names the compiler: "tvm-migrate" (`migrate.compile`, the CPU schedules of `schedules/`)
+    or "default" (``tvm.compile``, TVM 0.27's own pipeline); `compile(mod, target)`, when given, is used
+    instead and returns something `relax.VirtualMachine` runs.
     Never raises for a bad bundle or a failing conversion/compile/run: the result says what failed.
     """
+    if compile is None:
+        if pipeline not in PIPELINES:
+            raise MigrateError(f"unknown pipeline {pipeline!r}: use one of {', '.join(PIPELINES)}")
+        compile = PIPELINES[pipeline]
+    else:
+        pipeline = getattr(compile, "__name__", "custom")
     from ..relay_ir import op_histogram
     from ..translate import from_relay
 
     path = os.fspath(path)
     result = BundleCheck(name=os.path.basename(os.path.normpath(path)), path=path, target=str(target),
-                         rtol=rtol, atol=atol)
+                         rtol=rtol, atol=atol, pipeline=pipeline)
     try:
         bundle = load_bundle(path)
     except MigrateError as err:

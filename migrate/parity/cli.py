@@ -25,6 +25,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance for floats (default 1e-5)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="timed runs for the Relax latency (median; 0 skips timing; default 5)")
+    parser.add_argument("--pipeline", choices=("tvm-migrate", "default"), default="tvm-migrate",
+                        help="compile with tvm-migrate's CPU pipeline (migrate.compile, the default) or TVM 0.27's "
+                        "own (tvm.compile)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of text")
     parser.add_argument("--html", metavar="FILE", help="also write an HTML report to FILE")
 
@@ -54,7 +57,8 @@ def run_check(args: argparse.Namespace) -> int:
     total = len(args.bundles)
     for i, path in enumerate(args.bundles):
         progress(i, total, path)
-        report(check_bundle(path, target=args.target, rtol=args.rtol, atol=args.atol, repeat=args.repeat))
+        report(check_bundle(path, target=args.target, rtol=args.rtol, atol=args.atol, repeat=args.repeat,
+                            pipeline=args.pipeline))
     progress(total, total, "")
     if args.json:
         json.dump(to_json(checks), sys.stdout, indent=2)

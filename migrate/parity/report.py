@@ -47,7 +47,7 @@ def render_text(check) -> str:
         latency += " (no Relay latency: the bundle has no meta.json)"
     lines.append(latency)
     lines.append(f"  convert {_num(check.convert_s, '.2f')} s, compile {_num(check.compile_s, '.2f')} s; "
-                 f"rtol {check.rtol:g}, atol {check.atol:g}, target {check.target}")
+                 f"rtol {check.rtol:g}, atol {check.atol:g}, target {check.target}, pipeline {check.pipeline}")
     d = check.divergence
     if d is not None:
         lines.append(f"  divergence: {d.message}")

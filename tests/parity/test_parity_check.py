@@ -142,7 +142,12 @@ def test_usage_errors_exit_2(capsys, argv, message):
 
 def test_target_as_json(capsys):
     code, out, _ = run(capsys, "--target", '{"kind": "llvm"}', CONV)
-    assert code == 0 and 'rtol 0.0001, atol 1e-05, target {"kind": "llvm"}\n' in out
+    assert code == 0 and 'rtol 0.0001, atol 1e-05, target {"kind": "llvm"}, pipeline tvm-migrate\n' in out
+
+
+def test_pipeline_default_is_tvm_compile(capsys):
+    code, out, _ = run(capsys, "--pipeline", "default", "--repeat", "0", CONV)
+    assert code == 0 and "target llvm, pipeline default\n" in out
 
 
 def test_progress_is_plain_lines_off_a_terminal_for_long_runs():
