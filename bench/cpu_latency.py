@@ -105,16 +105,9 @@ def load_bundle(bundle: str):
 
 
 def _flatten(value) -> list:
-    import tvm
+    from migrate.parity.check import flatten_result
 
-    out, stack = [], [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tvm.runtime.Tensor):
-            out.append(item.numpy())
-        else:
-            stack.extend(reversed(list(item)))
-    return out
+    return flatten_result(value)
 
 
 def parity(got: list, expected: list) -> tuple:

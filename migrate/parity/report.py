@@ -70,13 +70,7 @@ def to_json(checks: list) -> dict:
     }
 
 
-def _tvm_version() -> str:
-    try:
-        import tvm
-
-        return str(tvm.__version__)
-    except Exception:  # noqa: BLE001
-        return "unknown"
+from ..report import _tvm_version  # noqa: E402  (one place says which TVM made a report)
 
 
 def render_html(checks: list) -> str:
