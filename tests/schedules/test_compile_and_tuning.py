@@ -9,7 +9,7 @@ import pytest
 import tvm
 from tvm import relax
 
-from conftest import ROOT, loop_kinds
+from schedule_checks import ROOT, generic_target, loop_kinds  # noqa: F401  (fixture)
 from migrate.compile import compile as migrate_compile
 from migrate.errors import MigrateError
 from migrate.loader import load_relay

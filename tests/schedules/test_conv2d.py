@@ -6,7 +6,7 @@ import numpy as np
 import tvm
 from tvm.script import tirx as T
 
-from conftest import loop_kinds, random_args, run_prim_func
+from schedule_checks import generic_target, loop_kinds, random_args, run_prim_func  # noqa: F401  (fixture)
 from schedules.rules import Conv2DNHWC
 
 

@@ -7,7 +7,7 @@ import pytest
 import tvm
 from tvm import te, topi
 
-from conftest import loop_kinds, random_args, run_prim_func
+from schedule_checks import generic_target, loop_kinds, random_args, run_prim_func  # noqa: F401  (fixture)
 from schedules.rules import Injective, Matmul, RowReduction, WindowPool, default_rules
 
 
