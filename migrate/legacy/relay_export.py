@@ -702,11 +702,22 @@ def export_bundle(
     files = {}
     if write_text:
         files["model.relay"] = mod.astext(show_meta_data=True).encode("utf-8")
+    model_json = None
     if write_json:
-        model_json = tvm.ir.save_json(mod)
-        files["model.json"] = model_json.encode("utf-8")
+        try:
+            model_json = tvm.ir.save_json(mod)
+        except tvm.TVMError as exc:  # some builds cannot serialise some modules: the text form still carries it
+            if not write_text:
+                raise ExportError("tvm.ir.save_json cannot serialise this module (%s); write the text form "
+                                  "instead (write_text=True)" % _first_line(exc))
+            meta["model_json_failure"] = "tvm.ir.save_json failed: %s; the bundle has model.relay only" % (
+                _first_line(exc))
+        else:
+            files["model.json"] = model_json.encode("utf-8")
     if intermediates:
         try:
+            if model_json is None:
+                raise ExportError("intermediates are keyed by model.json node index, and there is no model.json")
             mid, mid_dtypes = record_intermediates(mod, model_json, params, flat, in_dtypes, target, pass_config)
         except Exception as exc:  # the bundle is still useful without them: say why they are missing
             meta["intermediates_failure"] = _first_line(exc)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -144,8 +145,13 @@ def _nest_keys(ty, key: str):
     return key
 
 
-def signature_keys(main: ir.Function, params: dict, where: str):
-    """(flat [(key, TensorType)], per-parameter nested keys) of main's parameters not bound by params."""
+def signature_keys(main: ir.Function, params: dict, where: str, recorded=frozenset()):
+    """(flat [(key, TensorType)], per-parameter nested keys) of main's parameters not bound by params.
+
+    `recorded`: the keys the bundle holds. The text printer renames parameters that share a name
+    (`%data, %data1, ...`), so a text-only bundle of such a module still holds the exporter's `data#i`
+    keys: a recorded `<name>#i` key belongs to the parameter at position i.
+    """
     counts: dict = {}
     for p in main.params:
         counts[p.name] = counts.get(p.name, 0) + 1
@@ -154,12 +160,27 @@ def signature_keys(main: ir.Function, params: dict, where: str):
         if p.name in params and counts[p.name] == 1:
             continue
         base = p.name if counts[p.name] == 1 else f"{p.name}#{i}"
+        if recorded and not any(k == base or k.startswith(base + ".") for k in recorded):
+            positional = {m.group(1) for m in (re.match(rf"^(.*#{i})(\..*)?$", k) for k in recorded) if m}
+            if len(positional) == 1:
+                base = positional.pop()
         ty = p.type_annotation or p.checked_type
         if ty is None:
             raise BundleError(f"{where}: parameter %{p.name} of main has no type")
         flat.extend(_flat_keys(ty, base, where))
         nested.append(_nest_keys(ty, base))
     return flat, nested
+
+
+def _recorded_keys(meta: Optional[dict], inputs_path: str) -> set:
+    """The input keys the bundle holds: from meta.json, else the names in inputs.npz (errors come later)."""
+    if meta is not None and isinstance(meta.get("inputs"), dict):
+        return set(meta["inputs"])
+    try:
+        with zipfile.ZipFile(inputs_path) as archive:
+            return {n[:-4] for n in archive.namelist() if n.endswith(".npy")}
+    except (OSError, zipfile.BadZipFile):
+        return set()
 
 
 def _static(shape) -> bool:
@@ -229,11 +250,11 @@ def load_bundle(path) -> Bundle:
         raise BundleError(str(err)) from None
     if "main" not in relay.functions:
         raise BundleError(f"{model_path}: the module has no @main function")
-    flat, nested = signature_keys(relay.main, params, model_path)
+    inputs_path = bundle_file(root, "inputs.npz")
+    flat, nested = signature_keys(relay.main, params, model_path, _recorded_keys(meta, inputs_path))
     in_dtypes = _recorded_dtypes(meta, "inputs")
     for key, ty in flat:  # without meta.json, the signature says which dtype raw bytes are
         in_dtypes.setdefault(key, ty.dtype)
-    inputs_path = bundle_file(root, "inputs.npz")
     inputs = read_npz(inputs_path, in_dtypes)
     _check_inputs(inputs, flat, inputs_path)
     outputs_path = bundle_file(root, "outputs.npz")

@@ -50,6 +50,21 @@ def test_model_relay_alone_is_enough_and_meta_is_optional(tmp_path):
     assert got.model_path.endswith("model.relay") and got.meta is None and got.relay_latency_ms is None
 
 
+@pytest.mark.parametrize("keep_meta", [True, False])
+def test_text_only_bundle_of_parameters_sharing_a_name(tmp_path, keep_meta):
+    """golden lstm's main has four parameters named `data`: the exporter keys them data#0, data#5, ...; the text
+    printer renames them %data, %data1, ..., so without model.json the keys are matched by position."""
+    from migrate.parity import check_bundle
+
+    b = copy_bundle(GOLDEN / "models" / "lstm", tmp_path / "lstm")
+    (b / "model.json").unlink()
+    if not keep_meta:
+        (b / "meta.json").unlink()
+    got = load_bundle(b)
+    assert got.arg_keys == ["data#0", "data#5", "data#10", "data#15"]
+    assert check_bundle(b, repeat=0, pipeline="default").passed
+
+
 def error_of(path) -> str:
     with pytest.raises(BundleError) as info:
         load_bundle(path)
