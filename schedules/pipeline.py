@@ -1,7 +1,7 @@
 """The tvm-migrate CPU pipeline: the 0.27 CPU pipeline's structure with graph rewrites and schedules.
 
     library dispatch    DispatchSampling, DispatchSortScan                      (as 0.27)
-    graph rewrites      BatchNorm folded into conv2d weights, the rest decomposed; conv2d to NHWC/HWIO
+    graph rewrites      inference dropout removed, BatchNorm folded into conv2d weights, the rest decomposed; conv2d to NHWC/HWIO
     legalize + fuse     LegalizeOps, AnnotateTIROpPattern, FoldConstant, FuseOps, FuseTIR (as 0.27's cpu_generic)
     schedules           the rules of `schedules.rules` (tiles from tuning records when given), weight packing folded
     lowering            dataflow lowering and VM finalization                    (as 0.27)
@@ -22,9 +22,29 @@ from .rules import default_rules
 CONV_LAYOUTS = {"relax.nn.conv2d": ["NHWC", "HWIO"]}
 
 
+@tvm.transform.module_pass(opt_level=0, name="TVMMigrateDropInferenceDropout")
+def drop_inference_dropout(mod: tvm.IRModule, _ctx) -> tvm.IRModule:
+    """`R.nn.dropout(x)[0]` becomes `x`: dropout is the identity at inference (Relay's SimplifyInference
+    removed it, and Relax's legalization computes exactly that). TVM 0.27's ConvertLayout fails on the
+    tuple dropout returns ("Expected nested to match tuple"), which left every model with a dropout
+    (SqueezeNet, Inception, AlexNet, ...) on the slow NCHW path."""
+    from tvm.relax.dpl import is_op, is_tuple_get_item, rewrite_call, wildcard
+
+    data = wildcard()
+    pattern = is_tuple_get_item(is_op("relax.nn.dropout")(data), 0)
+    changed = False
+    for gvar, func in list(mod.functions.items()):
+        if isinstance(func, relax.Function):
+            new = rewrite_call(pattern, lambda _expr, matches: matches[data], func)
+            if not new.same_as(func):
+                mod[gvar], changed = new, True
+    return relax.transform.DeadCodeElimination()(mod) if changed else mod
+
+
 def graph_passes(layout: Optional[str] = "NHWC") -> list:
     """Relax-level rewrites that make the program schedulable like Relay's x86 path."""
     passes = [
+        drop_inference_dropout,
         relax.transform.FoldBatchnormToConv2D(),
         relax.transform.FoldConstant(),
         relax.transform.DecomposeOpsForInference(),
@@ -40,8 +60,8 @@ def graph_passes(layout: Optional[str] = "NHWC") -> list:
 def convert_layout_or_keep(layouts: dict) -> tvm.transform.Pass:
     """`ConvertLayout(layouts)` + `FoldConstant`; when ConvertLayout fails, the module unchanged and a warning.
 
-    TVM 0.27's ConvertLayout fails on some graphs (e.g. ONNX SqueezeNet: "Expected nested to match
-    tuple"); the model then keeps its layout, which is correct but leaves NCHW convolutions to the
+    TVM 0.27's ConvertLayout fails on some graphs (e.g. a dropout whose mask is used: "Expected nested to
+    match tuple"); the model then keeps its layout, which is correct but leaves NCHW convolutions to the
     generic fallback (slow).
     """
 

@@ -108,10 +108,43 @@ def test_tune_writes_records_and_database_reuses_them(tmp_path):
     assert (tmp_path / RECORDS_FILE).read_text() == before
 
 
-def test_failed_layout_conversion_falls_back_with_a_warning():
-    # TVM 0.27's ConvertLayout fails on ONNX SqueezeNet (Concat of conv outputs); the build keeps NCHW.
+def test_squeezenet_dropout_is_removed_so_its_convolutions_go_nhwc():
+    """TVM 0.27's ConvertLayout fails on dropout's tuple; at inference dropout is the identity, so it is removed
+    first and ONNX SqueezeNet (with a dropout) converts to NHWC and still matches Relay."""
+    import warnings
+
+    from schedules.pipeline import graph_passes
+
     mod, args, expected = _bundle("onnx_squeezenet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvertLayout fallback
+        rewritten = tvm.transform.Sequential(graph_passes("NHWC"))(mod)
+        ex = migrate_compile(mod, "llvm")
+    script = rewritten.script()
+    assert "R.nn.dropout" not in script and 'data_layout="NHWC"' in script and 'data_layout="NCHW"' not in script
+    np.testing.assert_allclose(_run(ex, args)[0], expected[0], rtol=1e-4, atol=1e-5)
+
+
+def test_failed_layout_conversion_falls_back_with_a_warning():
+    # A dropout whose mask is used stays (it is not the identity then), and TVM 0.27's ConvertLayout fails on it.
+    from tvm.script import ir as I
+    from tvm.script import relax as R
+
+    @I.ir_module
+    class DropoutMask:
+        @R.function
+        def main(x: R.Tensor((1, 4, 8, 8), "float32"), w: R.Tensor((4, 4, 3, 3), "float32")):
+            with R.dataflow():
+                a = R.nn.conv2d(x, w, padding=[1, 1, 1, 1])
+                d = R.nn.dropout(a, rate=0.5)
+                gv = R.add(d[0], d[1])
+                R.output(gv)
+            return gv
+
     with pytest.warns(UserWarning, match=r"failed in TVM's ConvertLayout \(Check failed: .*Expected nested to "
                                          r"match tuple\); they keep the model's layout, which is correct but slower"):
-        ex = migrate_compile(mod, "llvm")
-    np.testing.assert_allclose(_run(ex, args)[0], expected[0], rtol=1e-4, atol=1e-5)
+        ex = migrate_compile(DropoutMask, "llvm")
+    rng = np.random.default_rng(0)
+    x, w = rng.uniform(-1, 1, (1, 4, 8, 8)).astype("float32"), rng.uniform(-1, 1, (4, 4, 3, 3)).astype("float32")
+    reference = tvm.compile(DropoutMask, "llvm")
+    np.testing.assert_allclose(_run(ex, [x, w])[0], _run(reference, [x, w])[0], rtol=1e-5, atol=1e-5)
