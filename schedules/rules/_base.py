@@ -10,7 +10,7 @@ from tvm.s_tir.dlight import ScheduleRule
 from tvm.target import Target
 
 from ..target import CPUInfo, cpu_info
-from ..tiling import schedule_injective
+from ..tiling import inline_producers, schedule_injective, tile_contraction
 
 
 class CPURule(ScheduleRule):
@@ -38,6 +38,29 @@ class CPURule(ScheduleRule):
 
     def __repr__(self) -> str:
         return f"<rule {self.name}>"
+
+
+class ContractionRule(CPURule):
+    """A PrimFunc whose one reduction block is a contraction (`matches`): the block register-tiled by
+    `tile_contraction`, its producers inlined or given a parallel, vectorized pass, the rest as leftovers."""
+
+    pack_weights = True
+
+    def matches(self, sch: s_tir.Schedule, block) -> bool:
+        raise NotImplementedError
+
+    def schedule(self, sch: s_tir.Schedule, cpu: CPUInfo) -> bool:
+        blocks = reduction_blocks(sch)
+        if len(blocks) != 1 or not self.matches(sch, blocks[0]):
+            return False
+        block = blocks[0]
+        producers = inline_producers(sch, block)
+        if not tile_contraction(sch, block, cpu, output_dtype_bits(sch, block), pack_weights=self.pack_weights):
+            return False
+        for producer in producers:
+            schedule_injective(sch, producer, cpu, output_dtype_bits(sch, producer))
+        schedule_leftovers(sch, cpu)
+        return True
 
 
 def root_blocks(sch: s_tir.Schedule) -> list:

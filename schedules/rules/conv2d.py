@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from tvm import s_tir
 
-from ..target import CPUInfo
-from ..tiling import inline_producers, schedule_injective, tile_contraction
-from ._base import CPURule, iter_kinds, output_dtype_bits, reduction_blocks, schedule_leftovers
+from ._base import ContractionRule, iter_kinds
 
 
 def is_conv2d(sch: s_tir.Schedule, block) -> bool:
@@ -29,19 +27,8 @@ def is_conv2d(sch: s_tir.Schedule, block) -> bool:
             and len(stmt.writes[0].source.shape) == 4)
 
 
-class Conv2DNHWC(CPURule):
+class Conv2DNHWC(ContractionRule):
     name = "conv2d"
 
-    def schedule(self, sch: s_tir.Schedule, cpu: CPUInfo) -> bool:
-        blocks = reduction_blocks(sch)
-        if len(blocks) != 1 or not is_conv2d(sch, blocks[0]):
-            return False
-        conv = blocks[0]
-        bits = output_dtype_bits(sch, conv)
-        pads = inline_producers(sch, conv)
-        if not tile_contraction(sch, conv, cpu, bits):
-            return False
-        for pad in pads:
-            schedule_injective(sch, pad, cpu, bits)
-        schedule_leftovers(sch, cpu)
-        return True
+    def matches(self, sch: s_tir.Schedule, block) -> bool:
+        return is_conv2d(sch, block)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from tvm import s_tir
 
-from ..target import CPUInfo
-from ..tiling import inline_producers, schedule_injective, tile_contraction
-from ._base import CPURule, iter_kinds, output_dtype_bits, reduction_blocks, schedule_leftovers
+from ._base import ContractionRule, iter_kinds
 
 _NAMES = ("matmul", "dense", "batch_matmul")
 
@@ -26,19 +24,8 @@ def is_matmul(sch: s_tir.Schedule, block) -> bool:
             and kinds.endswith("R") and len(kinds) >= 3 and len(stmt.writes) == 1)
 
 
-class Matmul(CPURule):
+class Matmul(ContractionRule):
     name = "matmul"
 
-    def schedule(self, sch: s_tir.Schedule, cpu: CPUInfo) -> bool:
-        blocks = reduction_blocks(sch)
-        if len(blocks) != 1 or not is_matmul(sch, blocks[0]):
-            return False
-        mm = blocks[0]
-        bits = output_dtype_bits(sch, mm)
-        producers = inline_producers(sch, mm)
-        if not tile_contraction(sch, mm, cpu, bits):
-            return False
-        for producer in producers:
-            schedule_injective(sch, producer, cpu, output_dtype_bits(sch, producer))
-        schedule_leftovers(sch, cpu)
-        return True
+    def matches(self, sch: s_tir.Schedule, block) -> bool:
+        return is_matmul(sch, block)

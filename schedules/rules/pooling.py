@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from tvm import s_tir
 
-from ..target import CPUInfo
-from ..tiling import inline_producers, schedule_injective, tile_contraction
-from ._base import CPURule, iter_kinds, output_dtype_bits, reduction_blocks, schedule_leftovers
+from ._base import ContractionRule, iter_kinds
 
 
 def is_window_pool(sch: s_tir.Schedule, block) -> bool:
@@ -24,19 +22,9 @@ def is_window_pool(sch: s_tir.Schedule, block) -> bool:
             and kinds.count("S") >= 3)
 
 
-class WindowPool(CPURule):
+class WindowPool(ContractionRule):
     name = "pooling"
+    pack_weights = False  # a window has no weights
 
-    def schedule(self, sch: s_tir.Schedule, cpu: CPUInfo) -> bool:
-        blocks = reduction_blocks(sch)
-        if len(blocks) != 1 or not is_window_pool(sch, blocks[0]):
-            return False
-        pool = blocks[0]
-        bits = output_dtype_bits(sch, pool)
-        pads = inline_producers(sch, pool)
-        if not tile_contraction(sch, pool, cpu, bits, pack_weights=False):
-            return False
-        for pad in pads:
-            schedule_injective(sch, pad, cpu, output_dtype_bits(sch, pad))
-        schedule_leftovers(sch, cpu)
-        return True
+    def matches(self, sch: s_tir.Schedule, block) -> bool:
+        return is_window_pool(sch, block)
